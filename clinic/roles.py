@@ -1,0 +1,67 @@
+"""Who may do what: roles are Django groups, checked in one place.
+
+A view names the roles it needs with `role_required`; anonymous callers go to the login
+page, signed-in callers without the role get 403. Objects outside a caller's reach are
+filtered by each model's `visible_to(user)` and answer 404.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import HttpRequest, HttpResponse
+
+
+class Role(models.TextChoices):
+    DERMATOLOGIST = "dermatologist", "Dermatologist"
+    FRONT_DESK = "front_desk", "Front desk"
+    PATIENT = "patient", "Patient"
+
+
+STAFF_ROLES = frozenset({Role.DERMATOLOGIST, Role.FRONT_DESK})
+
+
+def roles_of(user) -> frozenset[str]:
+    """The user's role names, read once per request and kept on the user object."""
+    if not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_mesoplan_roles"):
+        user._mesoplan_roles = frozenset(user.groups.values_list("name", flat=True))
+    return user._mesoplan_roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(roles_of(user) & set(roles))
+
+
+def is_staff_member(user) -> bool:
+    """Clinic staff who work with patients: dermatologists and the front desk."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def is_dermatologist(user) -> bool:
+    return has_role(user, Role.DERMATOLOGIST)
+
+
+def is_patient(user) -> bool:
+    return has_role(user, Role.PATIENT)
+
+
+def role_required(*roles: str, allow_manager: bool = False) -> Callable:
+    """Let through users holding one of `roles` (and the manager if `allow_manager`)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not (has_role(user, *roles) or (allow_manager and user.is_staff)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,40 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from clinic import roles
+from clinic.roles import Role, role_required
+from patients.models import Patient
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if roles.is_staff_member(request.user) or request.user.is_staff:
+        return redirect("today")
+    if roles.is_patient(request.user):
+        return redirect("portal")
+    raise PermissionDenied
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
+def today(request: HttpRequest) -> HttpResponse:
+    recent_patients = Patient.objects.visible_to(request.user).active().order_by("-updated_at")[:8]
+    return render(request, "clinic/today.html", {"recent_patients": recent_patients})
+
+
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

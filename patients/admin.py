@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from patients.models import Patient
+
+
+@admin.register(Patient)
+class PatientAdmin(admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "date_of_birth", "phone", "email", "archived_at"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter), "sex", "skin_type"]
+    search_fields = ["last_name", "first_name", "email", "phone"]
+    readonly_fields = ["id", "registered_by", "consent_recorded_by", "created_at", "updated_at", "archived_by"]
+    raw_id_fields = ["portal_user"]
+    fieldsets = [
+        (None, {"fields": ["id", "first_name", "last_name", "date_of_birth", "sex"]}),
+        ("Contact", {"fields": ["phone", "email", "address"]}),
+        (
+            "Clinical profile",
+            {"fields": ["skin_type", "allergies", "medical_conditions", "current_medications"]},
+        ),
+        ("Consent", {"fields": ["consent_signed_on", "consent_recorded_by"]}),
+        ("Portal and record", {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
+        ("Archive", {"fields": ["archived_at", "archived_by"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Patients are archived, never deleted: their clinical records must stay.
+        return False

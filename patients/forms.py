@@ -1,0 +1,92 @@
+from django import forms
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+
+from patients.models import Patient
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PatientForm(forms.ModelForm):
+    """The patient's record as the signed-in role may edit it.
+
+    Everyone who registers patients edits contact details; only dermatologists see and
+    edit the clinical profile (`clinical=True`). Fields left out are never touched.
+    """
+
+    confirm_not_duplicate = forms.BooleanField(
+        required=False,
+        widget=forms.HiddenInput,
+        label="This is a different person: register anyway",
+    )
+
+    class Meta:
+        model = Patient
+        fields = [*Patient.CONTACT_FIELDS, *Patient.CLINICAL_FIELDS]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "consent_signed_on": DateInput(),
+            "address": forms.Textarea(attrs={"rows": 2}),
+            "allergies": forms.Textarea(attrs={"rows": 2}),
+            "medical_conditions": forms.Textarea(attrs={"rows": 2}),
+            "current_medications": forms.Textarea(attrs={"rows": 2}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, clinical: bool, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not clinical:
+            for name in Patient.CLINICAL_FIELDS:
+                del self.fields[name]
+        if not self.instance._state.adding:
+            del self.fields["confirm_not_duplicate"]
+        self.fields["sex"].choices = [("", "—"), *Patient.Sex.choices]
+
+    def clean_first_name(self) -> str:
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self) -> str:
+        return self.cleaned_data["last_name"].strip()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if "confirm_not_duplicate" in self.fields and not cleaned.get("confirm_not_duplicate"):
+            self.check_for_duplicates(cleaned)
+        return cleaned
+
+    def check_for_duplicates(self, cleaned: dict) -> None:
+        if not all(cleaned.get(name) for name in ("first_name", "last_name", "date_of_birth")):
+            return
+        duplicates = Patient.objects.likely_duplicates_of(
+            first_name=cleaned["first_name"],
+            last_name=cleaned["last_name"],
+            date_of_birth=cleaned["date_of_birth"],
+        )[:5]
+        if not duplicates:
+            return
+        self.fields["confirm_not_duplicate"].widget = forms.CheckboxInput()
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}{}</a>',
+            ((reverse("patient_chart", args=[p.pk]), p, " (archived)" if p.is_archived else "") for p in duplicates),
+        )
+        self.add_error(
+            "confirm_not_duplicate",
+            format_html(
+                "A patient with this name and date of birth is already registered: {}. "
+                "Open their chart instead, or tick this box if this is a different person.",
+                links,
+            ),
+        )
+
+    def patient_details(self) -> dict:
+        """The cleaned values of the patient's own fields, named as the model names them."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self._meta.fields}
+
+    def changed_details(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}

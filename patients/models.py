@@ -1,0 +1,188 @@
+import re
+import uuid
+from datetime import date, datetime
+from typing import Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic import roles
+
+phone_validator = RegexValidator(
+    r"^\+?[0-9 ().\-]{6,20}$",
+    "Enter a phone number of digits, spaces, dots or dashes, optionally starting with +.",
+)
+
+# Separators people type inside phone numbers; search ignores them on both sides.
+PHONE_SEPARATORS = (" ", ".", "-", "(", ")")
+PHONE_QUERY = re.compile(r"\+?[0-9 ().\-]+")
+DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def parse_date_of_birth(text: str) -> date | None:
+    for date_format in DATE_OF_BIRTH_FORMATS:
+        try:
+            return datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
+
+
+class PatientQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            return self.filter(portal_user=user)
+        return self.none()
+
+    def active(self) -> Self:
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self) -> Self:
+        return self.filter(archived_at__isnull=False)
+
+    def search(self, query: str) -> Self:
+        """Patients whose names contain every word of `query`, or whose email, phone
+        (separators ignored) or date of birth (2024-03-01 or 01/03/2024) match it."""
+        query = query.strip()
+        if not query:
+            return self
+        by_name = Q()
+        for word in query.split():
+            by_name &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+        matches = by_name | Q(email__icontains=query)
+        born = parse_date_of_birth(query)
+        if born:
+            matches |= Q(date_of_birth=born)
+        queryset = self
+        if PHONE_QUERY.fullmatch(query) and sum(c.isdigit() for c in query) >= 3:
+            phone = models.F("phone")
+            query_digits = query
+            for separator in PHONE_SEPARATORS:
+                phone = Replace(phone, Value(separator), Value(""))
+                query_digits = query_digits.replace(separator, "")
+            queryset = queryset.alias(phone_digits=phone)
+            matches |= Q(phone_digits__contains=query_digits)
+        return queryset.filter(matches)
+
+    def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date) -> Self:
+        return self.filter(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+
+
+class Patient(models.Model):
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNSTATED = "unstated", "Prefers not to say"
+
+    class SkinType(models.IntegerChoices):
+        I = 1, "I: always burns, never tans"  # noqa: E741 — Fitzpatrick's own numeral
+        II = 2, "II: usually burns, tans minimally"
+        III = 3, "III: sometimes burns, tans uniformly"
+        IV = 4, "IV: burns minimally, always tans well"
+        V = 5, "V: very rarely burns, tans very easily"
+        VI = 6, "VI: never burns"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+
+    # Clinical profile: dermatologists only.
+    skin_type = models.PositiveSmallIntegerField(
+        "Fitzpatrick skin type", choices=SkinType.choices, null=True, blank=True
+    )
+    allergies = models.TextField(blank=True, help_text="Known allergies, one per line.")
+    medical_conditions = models.TextField(blank=True)
+    current_medications = models.TextField(blank=True)
+    consent_signed_on = models.DateField(
+        "consent to treatment signed on",
+        null=True,
+        blank=True,
+        help_text="Date of the signed consent form; leave empty until it is signed.",
+    )
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    portal_user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patient",
+        help_text="The account this patient signs in to the portal with.",
+    )
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PatientQuerySet.as_manager()
+
+    # Fields the front desk may see and change; the rest of the profile is clinical.
+    CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
+    CLINICAL_FIELDS = ("skin_type", "allergies", "medical_conditions", "current_medications", "consent_signed_on")
+
+    class Meta:
+        ordering = ["last_name", "first_name", "date_of_birth"]
+        indexes = [
+            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_birth_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(first_name="") & ~Q(last_name=""), name="patient_has_a_name"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.last_name.upper()}, {self.first_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("patient_chart", args=[self.pk])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.date_of_birth
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+    def clean(self) -> None:
+        if self.date_of_birth and self.date_of_birth > timezone.localdate():
+            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+        if self.date_of_birth and self.date_of_birth.year < 1900:
+            raise ValidationError({"date_of_birth": "Check the year: it is before 1900."})
+        if self.consent_signed_on and self.consent_signed_on > timezone.localdate():
+            raise ValidationError({"consent_signed_on": "Consent cannot be signed in the future."})

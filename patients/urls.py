@@ -1,0 +1,13 @@
+from django.urls import path
+
+from patients import portal, views
+
+urlpatterns = [
+    path("patients/", views.patient_list, name="patient_list"),
+    path("patients/new/", views.patient_new, name="patient_new"),
+    path("patients/<uuid:pk>/", views.patient_chart, name="patient_chart"),
+    path("patients/<uuid:pk>/edit/", views.patient_edit, name="patient_edit"),
+    path("patients/<uuid:pk>/archive/", views.patient_archive, name="patient_archive"),
+    path("patients/<uuid:pk>/restore/", views.patient_restore, name="patient_restore"),
+    path("portal/", portal.portal_home, name="portal"),
+]

@@ -1,0 +1,98 @@
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic import roles
+from clinic.roles import Role, role_required
+from patients import registry
+from patients.forms import PatientForm
+from patients.models import Patient
+
+PATIENTS_PER_PAGE = 25
+
+
+def get_patient_for_user(user, pk: UUID) -> Patient:
+    """The patient if `user` may see them; 404 otherwise, so a stranger learns nothing."""
+    return get_object_or_404(Patient.objects.visible_to(user), pk=pk)
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:100]
+    show_archived = request.GET.get("show") == "archived"
+    patients = Patient.objects.visible_to(request.user)
+    patients = patients.archived() if show_archived else patients.active()
+    page = Paginator(patients.search(query), PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "patients": page.object_list, "query": query, "show_archived": show_archived}
+    if request.htmx and request.htmx.target == "patient-results":
+        return render(request, "patients/_patient_results.html", context)
+    return render(request, "patients/patient_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(
+        request.POST if request.method == "POST" else None,
+        clinical=roles.is_dermatologist(request.user),
+    )
+    if form.is_valid():
+        patient = registry.register_patient(registered_by=request.user, **form.patient_details())
+        messages.success(request, f"{patient.full_name} is registered.")
+        return redirect(patient)
+    return render(request, "patients/patient_form.html", {"form": form, "patient": None})
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_chart(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_object_or_404(
+        Patient.objects.visible_to(request.user).select_related(
+            "portal_user", "registered_by", "consent_recorded_by", "archived_by"
+        ),
+        pk=pk,
+    )
+    return render(request, "patients/chart.html", {"patient": patient})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    # A rejected form writes its values onto `patient`; the heading keeps the saved name.
+    name_on_record = patient.full_name
+    form = PatientForm(
+        request.POST if request.method == "POST" else None,
+        instance=patient,
+        clinical=roles.is_dermatologist(request.user),
+    )
+    if form.is_valid():
+        registry.update_patient(patient=patient, changed_by=request.user, **form.changed_details())
+        messages.success(request, "Changes saved.")
+        return redirect(patient)
+    return render(
+        request, "patients/patient_form.html", {"form": form, "patient": patient, "name_on_record": name_on_record}
+    )
+
+
+@require_POST
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_archive(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    registry.archive_patient(patient=patient, archived_by=request.user)
+    messages.success(request, f"{patient.full_name} is archived: hidden from the list, chart kept.")
+    return redirect(patient)
+
+
+@require_POST
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_restore(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    registry.restore_patient(patient=patient, restored_by=request.user)
+    messages.success(request, f"{patient.full_name} is back in the patient list.")
+    return redirect(patient)

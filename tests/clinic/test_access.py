@@ -1,0 +1,72 @@
+"""Who may open which page: one row per page, one column per caller.
+
+Later issues add their pages to ACCESS. Expected answers: 200 page, "login" a redirect to
+the sign-in page, a path a redirect there, 403 wrong role, 404 out of reach, 405 wrong method.
+"""
+
+import pytest
+
+from clinic.roles import Role
+from tests.factories import UserFactory
+
+CALLERS = ["anonymous", "alice", "bob", "charlie", "derek", "margaret", "nobody"]
+
+# path (with {alice} for Alice's patient id), then answers in CALLERS order.
+ACCESS = [
+    ("/", ["login", "/portal/", "/portal/", "/today/", "/today/", "/today/", 403]),
+    ("/today/", ["login", 403, 403, 200, 200, 200, 403]),
+    ("/portal/", ["login", 200, 200, 403, 403, 403, 403]),
+    ("/patients/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/patients/new/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/patients/{alice}/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/patients/{alice}/edit/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/patients/{alice}/archive/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/patients/{alice}/restore/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/patients/00000000-0000-0000-0000-000000000000/", ["login", 403, 403, 404, 404, 403, 403]),
+    ("/healthz", [200, 200, 200, 200, 200, 200, 200]),
+    ("/accounts/login/", [200, "/", "/", "/", "/", "/", "/"]),
+    ("/accounts/logout/", [405, 405, 405, 405, 405, 405, 405]),
+    (
+        "/admin/",
+        ["/admin/login/", "/admin/login/", "/admin/login/", "/admin/login/", "/admin/login/", 200, "/admin/login/"],
+    ),
+]
+
+CASES = [
+    (path, caller, expected) for path, answers in ACCESS for caller, expected in zip(CALLERS, answers, strict=True)
+]
+
+
+@pytest.fixture
+def callers(alice, bob, charlie, derek, margaret):
+    return {
+        "anonymous": None,
+        "alice": alice.portal_user,
+        "bob": bob.portal_user,
+        "charlie": charlie,
+        "derek": derek,
+        "margaret": margaret,
+        "nobody": UserFactory(username="nobody"),  # signed in, but holds no role
+    }
+
+
+@pytest.mark.parametrize(("path", "caller", "expected"), CASES, ids=[f"{p} as {c}" for p, c, _ in CASES])
+def test_page_answers_each_caller_as_expected(client, alice, callers, path, caller, expected):
+    if callers[caller]:
+        client.force_login(callers[caller])
+    url = path.format(alice=alice.pk)
+    response = client.get(url)
+    if expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    elif isinstance(expected, str):
+        assert response.status_code == 302
+        assert response["Location"].split("?")[0] == expected
+    else:
+        assert response.status_code == expected
+
+
+def test_patient_role_group_names_match_the_code(db):
+    from django.contrib.auth.models import Group
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {role.value for role in Role}

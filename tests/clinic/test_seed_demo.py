@@ -1,0 +1,39 @@
+from io import StringIO
+
+from django.core.management import call_command
+
+from clinic.models import User
+from patients.models import Patient
+
+DEMO_USERS = ["dr.demo", "dr.bernard", "dr.lefevre", "desk.demo", "admin.demo", "patient.demo", "patient2.demo"]
+
+
+def table_snapshot():
+    return (
+        sorted(User.objects.values_list("username", "password", "is_staff", "is_superuser")),
+        sorted(Patient.objects.values_list("id", "last_name", "updated_at", "portal_user__username")),
+    )
+
+
+def test_seed_demo_creates_the_demo_clinic_once(db):
+    call_command("seed_demo", stdout=StringIO())
+    first = table_snapshot()
+    output = StringIO()
+    call_command("seed_demo", stdout=output)
+    assert table_snapshot() == first
+    assert "password for all: mesoplan-demo" in output.getvalue()
+    assert "desk.demo" in output.getvalue()
+
+    assert set(DEMO_USERS) <= set(User.objects.values_list("username", flat=True))
+    assert Patient.objects.count() >= 20
+    assert Patient.objects.get(portal_user__username="patient.demo").first_name == "Camille"
+    assert Patient.objects.filter(portal_user__username="patient2.demo").exists()
+    assert User.objects.get(username="admin.demo").is_superuser
+
+
+def test_demo_users_sign_in_with_the_documented_password(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    for username, landing in [("dr.demo", "/today/"), ("desk.demo", "/today/"), ("patient.demo", "/portal/")]:
+        client.post("/accounts/logout/")
+        response = client.post("/accounts/login/", {"username": username, "password": "mesoplan-demo"}, follow=True)
+        assert response.redirect_chain[-1][0] == landing, username

@@ -1,0 +1,50 @@
+import pytest
+
+from clinic.roles import Role
+from tests.factories import UserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [(Role.DERMATOLOGIST, "/today/"), (Role.FRONT_DESK, "/today/"), (Role.PATIENT, "/portal/")],
+)
+def test_signing_in_lands_each_role_on_its_start_page(client, db, role, landing):
+    UserFactory(username="someone", role=role)
+    response = client.post("/accounts/login/", {"username": "someone", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == landing
+    assert response.status_code == 200
+
+
+def test_wrong_password_shows_an_error_and_keeps_the_username(client, db):
+    UserFactory(username="someone", role=Role.FRONT_DESK)
+    response = client.post("/accounts/login/", {"username": "someone", "password": "nope"})
+    assert response.status_code == 200
+    assert b"Please enter a correct username and password" in response.content
+    assert b'value="someone"' in response.content
+
+
+def test_sign_out_is_a_post_and_ends_the_session(client, charlie):
+    client.force_login(charlie)
+    assert client.get("/accounts/logout/").status_code == 405
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/today/").status_code == 302
+
+
+def test_navigation_shows_each_role_only_what_it_may_use(client, alice, charlie, margaret):
+    client.force_login(charlie)
+    page = client.get("/today/").content.decode()
+    assert 'href="/patients/"' in page
+    assert 'href="/admin/"' not in page
+
+    client.force_login(alice.portal_user)
+    page = client.get("/portal/").content.decode()
+    assert 'href="/patients/"' not in page
+    assert 'href="/today/"' not in page
+
+    client.force_login(margaret)
+    page = client.get("/today/").content.decode()
+    assert 'href="/admin/"' in page
+    assert 'href="/patients/"' not in page
