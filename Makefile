@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/.pip-build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check clean
+.PHONY: run test lint format check bench clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -40,6 +40,9 @@ format: $(VENV)/.dev-installed
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/patient_search.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -46,6 +46,8 @@ class PatientForm(forms.ModelForm):
         if not self.instance._state.adding:
             del self.fields["confirm_not_duplicate"]
         self.fields["sex"].choices = [("", "—"), *Patient.Sex.choices]
+        if "skin_type" in self.fields:
+            self.fields["skin_type"].choices = [("", "Not assessed"), *Patient.SkinType.choices]
 
     def clean_first_name(self) -> str:
         return self.cleaned_data["first_name"].strip()

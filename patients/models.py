@@ -49,28 +49,28 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
     def search(self, query: str) -> Self:
-        """Patients whose names contain every word of `query`, or whose email, phone
-        (separators ignored) or date of birth (2024-03-01 or 01/03/2024) match it."""
+        """Patients matching `query`: a date of birth (2024-03-01 or 01/03/2024), part of a
+        phone number (separators ignored), or words each found in the first or last name,
+        or part of the email address."""
         query = query.strip()
         if not query:
             return self
+        born = parse_date_of_birth(query)
+        if born:
+            return self.filter(date_of_birth=born)
+        if PHONE_QUERY.fullmatch(query) and sum(c.isdigit() for c in query) >= 3:
+            return self.filter_phone_containing(query)
         by_name = Q()
         for word in query.split():
             by_name &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
-        matches = by_name | Q(email__icontains=query)
-        born = parse_date_of_birth(query)
-        if born:
-            matches |= Q(date_of_birth=born)
-        queryset = self
-        if PHONE_QUERY.fullmatch(query) and sum(c.isdigit() for c in query) >= 3:
-            phone = models.F("phone")
-            query_digits = query
-            for separator in PHONE_SEPARATORS:
-                phone = Replace(phone, Value(separator), Value(""))
-                query_digits = query_digits.replace(separator, "")
-            queryset = queryset.alias(phone_digits=phone)
-            matches |= Q(phone_digits__contains=query_digits)
-        return queryset.filter(matches)
+        return self.filter(by_name | Q(email__icontains=query))
+
+    def filter_phone_containing(self, digits: str) -> Self:
+        phone = models.F("phone")
+        for separator in PHONE_SEPARATORS:
+            phone = Replace(phone, Value(separator), Value(""))
+            digits = digits.replace(separator, "")
+        return self.alias(phone_digits=phone).filter(phone_digits__contains=digits)
 
     def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date) -> Self:
         return self.filter(
