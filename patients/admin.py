@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from patients.models import Patient
+from patients.models import Contraindication, Patient, PatientCondition
 
 
 @admin.register(Patient)
@@ -10,12 +10,21 @@ class PatientAdmin(admin.ModelAdmin):
     search_fields = ["last_name", "first_name", "email", "phone"]
     readonly_fields = ["id", "registered_by", "consent_recorded_by", "created_at", "updated_at", "archived_by"]
     raw_id_fields = ["portal_user"]
+    filter_horizontal = ["allergy_ingredients"]
     fieldsets = [
         (None, {"fields": ["id", "first_name", "last_name", "date_of_birth", "sex"]}),
         ("Contact", {"fields": ["phone", "email", "address"]}),
         (
             "Clinical profile",
-            {"fields": ["skin_type", "allergies", "medical_conditions", "current_medications"]},
+            {
+                "fields": [
+                    "skin_type",
+                    "allergy_ingredients",
+                    "allergies",
+                    "medical_conditions",
+                    "current_medications",
+                ]
+            },
         ),
         ("Consent", {"fields": ["consent_signed_on", "consent_recorded_by"]}),
         ("Portal and record", {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
@@ -24,4 +33,29 @@ class PatientAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         # Patients are archived, never deleted: their clinical records must stay.
+        return False
+
+
+@admin.register(Contraindication)
+class ContraindicationAdmin(admin.ModelAdmin):
+    list_display = ["name", "level", "waiting_days", "detection", "active"]
+    list_filter = ["level", "active"]
+    list_editable = ["level", "waiting_days", "active"]
+    filter_horizontal = ["ingredients"]
+    search_fields = ["name", "advice"]
+
+
+@admin.register(PatientCondition)
+class PatientConditionAdmin(admin.ModelAdmin):
+    list_display = ["patient", "contraindication", "started_on", "ended_on", "recorded_by"]
+    list_filter = ["contraindication"]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from clinic.models import User
 from patients import registry
-from patients.models import Patient
+from patients.models import Contraindication, Patient
+from treatments.models import Ingredient
 
 F, M = Patient.Sex.FEMALE, Patient.Sex.MALE
 
@@ -102,4 +103,45 @@ def seed(*, log: Callable[[str], None]) -> None:
             consent_signed_on=timezone.localdate() - timedelta(days=30 + index * 11),
         )
         created += 1
+        record_safety_profile(patient, dermatologist)
     log(f"Demo patients: {created} registered, {len(DEMO_PATIENTS) - created} already there.")
+
+
+# Structured allergies and contraindications that exercise the cocktail safety checks.
+ALLERGIES = {("Sophie", "Martin"): ["Vitamin B1 (thiamine)"]}
+# (first, last): [(contraindication, started days ago, ended days ago or None, notes)]
+CONDITIONS = {
+    ("Hélène", "Lefebvre"): [("Anticoagulant therapy, bleeding disorder or low platelets", 900, None, "apixaban")],
+    ("Julie", "Bernard"): [("Hormonal contraception or smoking", 2000, None, "combined pill")],
+    ("Chloé", "Bertrand"): [("Oral isotretinoin", 300, 90, "acne course")],
+    ("Caroline", "André"): [("Salicylate allergy", None, None, "")],
+    ("Valérie", "Fontaine"): [
+        (
+            "Insulin-dependent diabetes, heart disease or arrhythmia, uncontrolled hypertension, epilepsy, thyroid "
+            "disease or organ failure",
+            4000,
+            None,
+            "type 2 diabetes, on metformin",
+        )
+    ],
+}
+
+
+def record_safety_profile(patient: Patient, dermatologist: User) -> None:
+    key = (patient.first_name, patient.last_name)
+    if key in ALLERGIES:
+        registry.update_patient(
+            patient=patient,
+            changed_by=dermatologist,
+            allergy_ingredients=list(Ingredient.objects.filter(name__in=ALLERGIES[key])),
+        )
+    today = timezone.localdate()
+    for name, started_days_ago, ended_days_ago, notes in CONDITIONS.get(key, []):
+        registry.record_condition(
+            patient=patient,
+            contraindication=Contraindication.objects.get(name=name),
+            started_on=today - timedelta(days=started_days_ago) if started_days_ago is not None else None,
+            ended_on=today - timedelta(days=ended_days_ago) if ended_days_ago is not None else None,
+            notes=notes,
+            recorded_by=dermatologist,
+        )

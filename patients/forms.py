@@ -2,7 +2,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from patients.models import Patient
+from patients.models import Contraindication, Patient, PatientCondition
 
 
 class DateInput(forms.DateInput):
@@ -36,6 +36,7 @@ class PatientForm(forms.ModelForm):
             "medical_conditions": forms.Textarea(attrs={"rows": 2}),
             "current_medications": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+            "allergy_ingredients": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, clinical: bool, **kwargs) -> None:
@@ -92,3 +93,19 @@ class PatientForm(forms.ModelForm):
 
     def changed_details(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.changed_data if name in self._meta.fields}
+
+
+class ConditionForm(forms.ModelForm):
+    class Meta:
+        model = PatientCondition
+        fields = ["contraindication", "started_on", "ended_on", "notes"]
+        widgets = {"started_on": DateInput(), "ended_on": DateInput()}
+        labels = {"contraindication": "Condition"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["contraindication"].queryset = Contraindication.objects.filter(active=True, detection="")
+
+
+class EndConditionForm(forms.Form):
+    ended_on = forms.DateField(widget=DateInput(), label="Ended on")

@@ -1,6 +1,6 @@
 import re
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Self
 
 from django.conf import settings
@@ -108,7 +108,16 @@ class Patient(models.Model):
     skin_type = models.PositiveSmallIntegerField(
         "Fitzpatrick skin type", choices=SkinType.choices, null=True, blank=True
     )
-    allergies = models.TextField(blank=True, help_text="Known allergies, one per line.")
+    allergies = models.TextField(
+        "other allergies", blank=True, help_text="Allergies to anything not in the ingredient catalogue."
+    )
+    allergy_ingredients = models.ManyToManyField(
+        "treatments.Ingredient",
+        blank=True,
+        related_name="+",
+        verbose_name="allergic to ingredients",
+        help_text="Cocktails containing these are refused for this patient.",
+    )
     medical_conditions = models.TextField(blank=True)
     current_medications = models.TextField(blank=True)
     consent_signed_on = models.DateField(
@@ -147,7 +156,14 @@ class Patient(models.Model):
 
     # Fields the front desk may see and change; the rest of the profile is clinical.
     CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
-    CLINICAL_FIELDS = ("skin_type", "allergies", "medical_conditions", "current_medications", "consent_signed_on")
+    CLINICAL_FIELDS = (
+        "skin_type",
+        "allergy_ingredients",
+        "allergies",
+        "medical_conditions",
+        "current_medications",
+        "consent_signed_on",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "date_of_birth"]
@@ -175,9 +191,11 @@ class Patient(models.Model):
 
     @property
     def age(self) -> int:
-        today = timezone.localdate()
+        return self.age_on(timezone.localdate())
+
+    def age_on(self, day: date) -> int:
         born = self.date_of_birth
-        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
     def clean(self) -> None:
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
@@ -186,3 +204,79 @@ class Patient(models.Model):
             raise ValidationError({"date_of_birth": "Check the year: it is before 1900."})
         if self.consent_signed_on and self.consent_signed_on > timezone.localdate():
             raise ValidationError({"consent_signed_on": "Consent cannot be signed in the future."})
+
+
+class Contraindication(models.Model):
+    """A condition that stops (block) or calls for care before (warn) mesotherapy. The clinic
+    edits the list; the defaults come from the domain notes with their sources."""
+
+    class Level(models.TextChoices):
+        BLOCK = "block", "Block"
+        WARN = "warn", "Warn"
+
+    class Detection(models.TextChoices):
+        RECORDED = "", "Recorded on the patient's profile"
+        UNDER_18 = "under_18", "Automatic: patient under 18"
+        DARK_SKIN_TYPE = "skin_type_iv_vi", "Automatic: Fitzpatrick skin type IV to VI"
+
+    name = models.CharField(max_length=160, unique=True)
+    level = models.CharField(max_length=5, choices=Level.choices)
+    ingredients = models.ManyToManyField(
+        "treatments.Ingredient",
+        blank=True,
+        related_name="contraindications",
+        help_text="Leave empty when it applies to any cocktail; otherwise only cocktails containing one of these.",
+    )
+    waiting_days = models.PositiveIntegerField(
+        default=0, help_text="Days after the condition ends during which it still calls for a warning."
+    )
+    detection = models.CharField(max_length=20, choices=Detection.choices, blank=True, default="")
+    advice = models.TextField(blank=True, help_text="What the dermatologist should know or do; shown with the finding.")
+    source = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PatientCondition(models.Model):
+    """A contraindication recorded for one patient, with when it started and ended."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="conditions")
+    contraindication = models.ForeignKey(Contraindication, on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField(null=True, blank=True)
+    ended_on = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts.")
+    notes = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-started_on", "-recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True)
+                | Q(started_on__isnull=True)
+                | Q(ended_on__gte=models.F("started_on")),
+                name="condition_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.contraindication)
+
+    def clean(self) -> None:
+        today = timezone.localdate()
+        if self.started_on and self.started_on > today:
+            raise ValidationError({"started_on": "The start date cannot be in the future."})
+        if self.ended_on and self.ended_on > today:
+            raise ValidationError({"ended_on": "The end date cannot be in the future."})
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+
+    def waiting_period_ends_on(self) -> date | None:
+        if self.ended_on is None:
+            return None
+        return self.ended_on + timedelta(days=self.contraindication.waiting_days)

@@ -1,28 +1,41 @@
 """Registering and keeping patients: every write to the registry goes through here."""
 
 import logging
+from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import User
-from patients.models import Patient
+from patients.models import Contraindication, Patient, PatientCondition
 
 logger = logging.getLogger(__name__)
 
+# Many-to-many details are set after the row is saved.
+RELATED_DETAILS = ("allergy_ingredients",)
+
+
+def split_related(details: dict) -> tuple[dict, dict]:
+    related = {name: details.pop(name) for name in RELATED_DETAILS if name in details}
+    return details, related
+
 
 def register_patient(*, registered_by: User, **details) -> Patient:
+    details, related = split_related(details)
     patient = Patient(registered_by=registered_by, **details)
     if patient.consent_signed_on:
         patient.consent_recorded_by = registered_by
     patient.full_clean()
     with transaction.atomic():
         patient.save(force_insert=True)
+        for name, values in related.items():
+            getattr(patient, name).set(values)
     return patient
 
 
 def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     """Apply `changes` (field name to new value) to the patient's record."""
+    changes, related = split_related(changes)
     # Read the stored consent date: a bound form may already have set the new one on `patient`.
     consent_before = Patient.objects.filter(pk=patient.pk).values_list("consent_signed_on", flat=True).first()
     for field, value in changes.items():
@@ -34,6 +47,8 @@ def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     patient.full_clean()
     with transaction.atomic():
         patient.save(update_fields=[*changed_fields, "updated_at"])
+        for name, values in related.items():
+            getattr(patient, name).set(values)
     return patient
 
 
@@ -56,3 +71,38 @@ def restore_patient(*, patient: Patient, restored_by: User) -> Patient:
             patient.save(update_fields=["archived_at", "archived_by", "updated_at"])
         logger.info("Patient %s restored by %s", patient.pk, restored_by.username)
     return patient
+
+
+def record_condition(
+    *,
+    patient: Patient,
+    contraindication: Contraindication,
+    recorded_by: User,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    notes: str = "",
+) -> PatientCondition:
+    condition = PatientCondition(
+        patient=patient,
+        contraindication=contraindication,
+        started_on=started_on,
+        ended_on=ended_on,
+        notes=notes,
+        recorded_by=recorded_by,
+    )
+    condition.full_clean()
+    with transaction.atomic():
+        condition.save()
+        Patient.objects.filter(pk=patient.pk).update(updated_at=timezone.now())
+    return condition
+
+
+def end_condition(*, condition: PatientCondition, ended_on: date, ended_by: User) -> PatientCondition:
+    """Record that a condition has ended; the row stays, so its waiting period still counts."""
+    condition.ended_on = ended_on
+    condition.full_clean()
+    with transaction.atomic():
+        condition.save(update_fields=["ended_on"])
+        Patient.objects.filter(pk=condition.patient_id).update(updated_at=timezone.now())
+    logger.info("Condition %s of patient %s ended by %s", condition.pk, condition.patient_id, ended_by.username)
+    return condition

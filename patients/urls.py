@@ -9,5 +9,7 @@ urlpatterns = [
     path("patients/<uuid:pk>/edit/", views.patient_edit, name="patient_edit"),
     path("patients/<uuid:pk>/archive/", views.patient_archive, name="patient_archive"),
     path("patients/<uuid:pk>/restore/", views.patient_restore, name="patient_restore"),
+    path("patients/<uuid:pk>/conditions/", views.condition_add, name="condition_add"),
+    path("patients/<uuid:pk>/conditions/<int:condition_id>/end/", views.condition_end, name="condition_end"),
     path("portal/", portal.portal_home, name="portal"),
 ]

@@ -1,16 +1,20 @@
 from uuid import UUID
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
 from clinic.roles import Role, role_required
 from patients import registry
-from patients.forms import PatientForm
+from patients.forms import ConditionForm, EndConditionForm, PatientForm
 from patients.models import Patient
+from treatments import safety
+from treatments.models import Formulation
 
 PATIENTS_PER_PAGE = 25
 
@@ -48,16 +52,63 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
 
-@require_GET
-@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
-def patient_chart(request: HttpRequest, pk: UUID) -> HttpResponse:
+def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionForm | None = None) -> HttpResponse:
     patient = get_object_or_404(
         Patient.objects.visible_to(request.user).select_related(
             "portal_user", "registered_by", "consent_recorded_by", "archived_by"
         ),
         pk=pk,
     )
-    return render(request, "patients/chart.html", {"patient": patient})
+    context = {"patient": patient}
+    if roles.is_dermatologist(request.user):
+        context.update(
+            allergy_ingredients=patient.allergy_ingredients.all(),
+            conditions=patient.conditions.select_related("contraindication", "recorded_by"),
+            findings=safety.check_patient(patient=patient, on_date=timezone.localdate()),
+            cocktails=Formulation.objects.visible_to(request.user)
+            .current()
+            .filter(patient=patient)
+            .order_by("-created_at"),
+            condition_form=condition_form or ConditionForm(),
+            end_condition_form=EndConditionForm(initial={"ended_on": timezone.localdate()}),
+        )
+    return render(request, "patients/chart.html", context, status=400 if condition_form else 200)
+
+
+@require_GET
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_chart(request: HttpRequest, pk: UUID) -> HttpResponse:
+    return render_chart(request, pk)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def condition_add(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    form = ConditionForm(request.POST)
+    if not form.is_valid():
+        return render_chart(request, pk, condition_form=form)
+    condition = registry.record_condition(patient=patient, recorded_by=request.user, **form.cleaned_data)
+    messages.success(request, f"Recorded: {condition}.")
+    return redirect(patient)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def condition_end(request: HttpRequest, pk: UUID, condition_id: int) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    condition = get_object_or_404(patient.conditions.select_related("contraindication"), pk=condition_id)
+    form = EndConditionForm(request.POST)
+    if form.is_valid():
+        try:
+            registry.end_condition(condition=condition, ended_on=form.cleaned_data["ended_on"], ended_by=request.user)
+        except ValidationError as error:
+            messages.error(request, f"{condition}: {' '.join(error.messages)}")
+        else:
+            messages.success(request, f"{condition}: ended on {condition.ended_on:%d/%m/%Y}.")
+    else:
+        messages.error(request, f"{condition}: enter the date it ended.")
+    return redirect(patient)
 
 
 @require_http_methods(["GET", "POST"])

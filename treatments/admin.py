@@ -1,0 +1,65 @@
+from django.contrib import admin
+
+from treatments.models import Formulation, FormulationLine, Ingredient, SafetyAcknowledgement, TreatmentArea
+
+
+@admin.register(Ingredient)
+class IngredientAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "unit", "typical_amount", "max_amount", "active"]
+    list_filter = ["category", "unit", "active"]
+    list_editable = ["active"]
+    search_fields = ["name", "notes"]
+
+
+@admin.register(TreatmentArea)
+class TreatmentAreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "default_minutes", "typical_volume_ml", "technique", "depth_mm", "needle", "active"]
+    list_filter = ["technique", "active"]
+
+
+class FormulationLineInline(admin.TabularInline):
+    model = FormulationLine
+    extra = 0
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_frozen
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_frozen
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_frozen
+
+
+@admin.register(Formulation)
+class FormulationAdmin(admin.ModelAdmin):
+    """Read-mostly: dermatologists compose and revise cocktails in the app, where the dose
+    limits, safety checks and versioning apply."""
+
+    list_display = ["name", "version", "indication", "patient", "total_volume_ml", "created_by", "frozen_at"]
+    list_filter = ["indication", ("patient", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "patient__last_name"]
+    inlines = [FormulationLineInline]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["lineage", "version", "previous_version", "created_at", "frozen_at"]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return obj is None or not obj.is_frozen
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(SafetyAcknowledgement)
+class SafetyAcknowledgementAdmin(admin.ModelAdmin):
+    list_display = ["patient", "formulation", "finding", "acknowledged_by", "acknowledged_at"]
+    readonly_fields = [field.name for field in SafetyAcknowledgement._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

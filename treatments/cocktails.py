@@ -1,0 +1,151 @@
+"""Composing and revising cocktails. A version that a session used is never changed:
+revising it makes the next version."""
+
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import User
+from patients.models import Patient
+from treatments import safety
+from treatments.models import Formulation, FormulationLine, Ingredient, Unit, convert, format_amount
+
+
+@dataclass(frozen=True)
+class LineSpec:
+    ingredient: Ingredient
+    amount: Decimal
+    unit: str
+
+
+class CocktailBlocked(Exception):
+    """The cocktail has a block finding for its patient; `findings` says which."""
+
+    def __init__(self, findings: list[safety.Finding]) -> None:
+        self.findings = findings
+        super().__init__(" ".join(finding.reason for finding in findings))
+
+
+def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> list[str]:
+    """Problems with the cocktail as a whole, as messages; each line's own limits are
+    checked by FormulationLine.clean()."""
+    if not lines:
+        return ["Add at least one ingredient."]
+    problems = [
+        f"{ingredient} appears on {count} lines; put it on one line."
+        for ingredient, count in Counter(line.ingredient for line in lines).items()
+        if count > 1
+    ]
+    measured_in_ml = sum((line.amount for line in lines if line.unit == Unit.ML), Decimal(0))
+    if total_volume_ml and measured_in_ml > total_volume_ml:
+        problems.append(
+            f"The lines measured in mL add up to {format_amount(measured_in_ml, Unit.ML)}, more than the total "
+            f"volume of {format_amount(total_volume_ml, Unit.ML)}."
+        )
+    return problems
+
+
+def validate_composition(*, formulation: Formulation, lines: list[LineSpec]) -> list[FormulationLine]:
+    """Raise ValidationError unless the formulation and its lines obey every rule."""
+    formulation.full_clean(exclude=["created_by"])
+    built = [FormulationLine(formulation=formulation, **vars(line)) for line in lines]
+    for line in built:
+        line.full_clean(exclude=["formulation"], validate_unique=False)
+    problems = check_lines(lines, total_volume_ml=formulation.total_volume_ml)
+    if problems:
+        raise ValidationError(problems)
+    if formulation.patient:
+        blocks = [
+            finding
+            for finding in safety.check_ingredients_for_patient(
+                patient=formulation.patient,
+                ingredients=[line.ingredient for line in lines],
+                on_date=timezone.localdate(),
+            )
+            if finding.is_block
+        ]
+        if blocks:
+            raise CocktailBlocked(blocks)
+    return built
+
+
+def compose_formulation(
+    *,
+    name: str,
+    indication: str,
+    total_volume_ml: Decimal,
+    lines: list[LineSpec],
+    created_by: User,
+    patient: Patient | None = None,
+    notes: str = "",
+) -> Formulation:
+    formulation = Formulation(
+        name=name,
+        indication=indication,
+        patient=patient,
+        total_volume_ml=total_volume_ml,
+        notes=notes,
+        created_by=created_by,
+    )
+    built = validate_composition(formulation=formulation, lines=lines)
+    with transaction.atomic():
+        formulation.save()
+        for line in built:
+            line.formulation = formulation
+        FormulationLine.objects.bulk_create(built)
+    return formulation
+
+
+def revise_formulation(
+    *,
+    formulation: Formulation,
+    name: str,
+    indication: str,
+    total_volume_ml: Decimal,
+    lines: list[LineSpec],
+    revised_by: User,
+    notes: str = "",
+) -> Formulation:
+    """Change a cocktail. A version no session has used changes in place; a used (frozen)
+    version stays as it is and the changes become the next version, which is returned."""
+    with transaction.atomic():
+        current = Formulation.objects.select_for_update().get(pk=formulation.pk)
+        if current.next_versions.exists():
+            raise ValidationError("A newer version of this cocktail exists; edit that one.")
+        if current.is_frozen:
+            revised = Formulation(
+                name=name,
+                indication=indication,
+                patient=current.patient,
+                total_volume_ml=total_volume_ml,
+                notes=notes,
+                created_by=revised_by,
+                lineage=current.lineage,
+                version=current.version + 1,
+                previous_version=current,
+            )
+        else:
+            revised = current
+            revised.name, revised.indication = name, indication
+            revised.total_volume_ml, revised.notes = total_volume_ml, notes
+        built = validate_composition(formulation=revised, lines=lines)
+        revised.save()
+        if revised.pk == current.pk:
+            revised.lines.all().delete()
+        for line in built:
+            line.formulation = revised
+        FormulationLine.objects.bulk_create(built)
+    return revised
+
+
+def describe_line(line: FormulationLine | LineSpec) -> str:
+    """`Vitamin C (ascorbic acid) 2 %` and, when the amount is in another unit than the
+    ingredient's, its equivalent: `Zinc 500 µg (0.5 mg)`."""
+    text = f"{line.ingredient} {format_amount(line.amount, line.unit)}"
+    if line.unit != line.ingredient.unit:
+        text += f" ({format_amount(convert(line.amount, line.unit, line.ingredient.unit), line.ingredient.unit)})"
+    return text

@@ -1,0 +1,164 @@
+"""Is this cocktail safe for this patient on this day?
+
+One function decides, for the cocktail pages, the patient chart and (later) the course
+plans: `check_formulation_for_patient`. Each finding is a block (the app refuses) or a
+warn (a dermatologist may go ahead after recording why).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from clinic.models import User
+from patients.models import Contraindication, Patient, PatientCondition
+from treatments.models import Formulation, Ingredient, SafetyAcknowledgement
+
+BLOCK = Contraindication.Level.BLOCK
+WARN = Contraindication.Level.WARN
+
+
+@dataclass
+class Finding:
+    level: str
+    key: str  # stable, so an acknowledgement can name the finding it answers
+    reason: str
+    advice: str = ""
+    acknowledgement: SafetyAcknowledgement | None = field(default=None, compare=False)
+
+    @property
+    def is_block(self) -> bool:
+        return self.level == BLOCK
+
+
+def long_date(day: date) -> str:
+    return date_format(day, "j F Y")
+
+
+def check_ingredients_for_patient(
+    *, patient: Patient, ingredients: Iterable[Ingredient], on_date: date
+) -> list[Finding]:
+    """Findings for a cocktail made of `ingredients` (saved or not yet) given to `patient`
+    on `on_date`. With no ingredients, only what applies to any cocktail."""
+    ingredient_ids = {ingredient.pk for ingredient in ingredients}
+    findings = [
+        Finding(BLOCK, f"allergy:{ingredient.pk}", f"Allergic to {ingredient.name}.", "Leave it out of the cocktail.")
+        for ingredient in patient.allergy_ingredients.filter(pk__in=ingredient_ids).order_by("name")
+    ]
+
+    def applies(contraindication: Contraindication) -> bool:
+        limited_to = {ingredient.pk for ingredient in contraindication.ingredients.all()}
+        return not limited_to or bool(limited_to & ingredient_ids)
+
+    def named(contraindication: Contraindication) -> str:
+        limited_to = [i.name for i in contraindication.ingredients.all() if i.pk in ingredient_ids]
+        return f"{contraindication.name} (with {', '.join(limited_to)})" if limited_to else contraindication.name
+
+    automatic = Contraindication.objects.filter(active=True).exclude(detection="").prefetch_related("ingredients")
+    for contraindication in automatic:
+        if applies(contraindication) and detected(contraindication, patient, on_date):
+            findings.append(
+                Finding(
+                    contraindication.level,
+                    f"auto:{contraindication.pk}",
+                    named(contraindication) + ".",
+                    contraindication.advice,
+                )
+            )
+
+    conditions = (
+        PatientCondition.objects.filter(patient=patient, contraindication__active=True)
+        .exclude(started_on__gt=on_date)
+        .select_related("contraindication")
+        .prefetch_related("contraindication__ingredients")
+    )
+    for condition in conditions:
+        contraindication = condition.contraindication
+        if not applies(contraindication):
+            continue
+        since = f" since {long_date(condition.started_on)}" if condition.started_on else ""
+        notes = f" ({condition.notes})" if condition.notes else ""
+        if condition.ended_on is None or condition.ended_on >= on_date:
+            findings.append(
+                Finding(
+                    contraindication.level,
+                    f"condition:{condition.pk}",
+                    f"{named(contraindication)}{since}{notes}.",
+                    contraindication.advice,
+                )
+            )
+        elif (waiting_ends := condition.waiting_period_ends_on()) > on_date:
+            findings.append(
+                Finding(
+                    WARN,
+                    f"condition:{condition.pk}:waiting",
+                    f"{named(contraindication)}{notes}: ended {long_date(condition.ended_on)}; the waiting period "
+                    f"ends on {long_date(waiting_ends)}.",
+                    contraindication.advice,
+                )
+            )
+    findings.sort(key=lambda finding: finding.level != BLOCK)
+    return findings
+
+
+def detected(contraindication: Contraindication, patient: Patient, on_date: date) -> bool:
+    if contraindication.detection == Contraindication.Detection.UNDER_18:
+        return patient.age_on(on_date) < 18
+    if contraindication.detection == Contraindication.Detection.DARK_SKIN_TYPE:
+        return patient.skin_type is not None and patient.skin_type >= Patient.SkinType.IV
+    return False
+
+
+def check_formulation_for_patient(*, patient: Patient, formulation: Formulation, on_date: date) -> list[Finding]:
+    """Findings for `formulation` given to `patient`, each warn carrying its acknowledgement if one is on record."""
+    findings = check_ingredients_for_patient(
+        patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=on_date
+    )
+    acknowledgements = {
+        ack.finding_key: ack
+        for ack in SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).select_related(
+            "acknowledged_by"
+        )
+    }
+    for finding in findings:
+        if not finding.is_block:
+            finding.acknowledgement = acknowledgements.get(finding.key)
+    return findings
+
+
+def check_patient(*, patient: Patient, on_date: date) -> list[Finding]:
+    """What applies to this patient whatever the cocktail: for the chart."""
+    return check_ingredients_for_patient(patient=patient, ingredients=[], on_date=on_date)
+
+
+def acknowledge_finding(
+    *, patient: Patient, formulation: Formulation, finding_key: str, reason: str, acknowledged_by: User
+) -> SafetyAcknowledgement:
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is safe to go ahead."})
+    findings = check_formulation_for_patient(patient=patient, formulation=formulation, on_date=timezone.localdate())
+    finding = next((f for f in findings if f.key == finding_key), None)
+    if finding is None:
+        raise ValidationError({"finding_key": "This warning no longer applies; reload the page."})
+    if finding.is_block:
+        raise ValidationError({"finding_key": "A block cannot be overridden in Mesoplan."})
+    if finding.acknowledgement:
+        return finding.acknowledgement
+    try:
+        with transaction.atomic():
+            return SafetyAcknowledgement.objects.create(
+                patient=patient,
+                formulation=formulation,
+                finding_key=finding.key,
+                finding=finding.reason,
+                reason=reason,
+                acknowledged_by=acknowledged_by,
+            )
+    except IntegrityError:
+        # Another dermatologist acknowledged the same warning a moment ago.
+        return SafetyAcknowledgement.objects.get(patient=patient, formulation=formulation, finding_key=finding.key)
