@@ -162,9 +162,14 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", False)
     SECURE_REFERRER_POLICY = "same-origin"
 
+# Mesoplan's own loggers (patients.registry…) print beside Django's; Django's loggers keep
+# their own handlers, so nothing is printed twice.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        app: {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False}
+        for app in ("clinic", "patients", "treatments", "scheduling")
+    },
 }

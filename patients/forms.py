@@ -1,8 +1,18 @@
+import unicodedata
+
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from patients.models import Contraindication, Patient, PatientCondition
+
+
+def strip_invisible(text: str) -> str:
+    """Drop zero-width and other format characters that make a name look empty or differ unseen."""
+    visible = "".join(character for character in text if unicodedata.category(character) != "Cf").strip()
+    if not visible:
+        raise forms.ValidationError(forms.Field.default_error_messages["required"], code="required")
+    return visible
 
 
 class DateInput(forms.DateInput):
@@ -51,10 +61,10 @@ class PatientForm(forms.ModelForm):
             self.fields["skin_type"].choices = [("", "Not assessed"), *Patient.SkinType.choices]
 
     def clean_first_name(self) -> str:
-        return self.cleaned_data["first_name"].strip()
+        return strip_invisible(self.cleaned_data["first_name"])
 
     def clean_last_name(self) -> str:
-        return self.cleaned_data["last_name"].strip()
+        return strip_invisible(self.cleaned_data["last_name"])
 
     def clean(self) -> dict:
         cleaned = super().clean()

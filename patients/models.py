@@ -13,6 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic import roles
+from patients.names import fold
+
+
+def name_key(first_name: str, last_name: str) -> str:
+    return fold(f"{last_name.strip()} {first_name.strip()}")
+
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ().\-]{6,20}$",
@@ -23,6 +29,11 @@ phone_validator = RegexValidator(
 PHONE_SEPARATORS = (" ", ".", "-", "(", ")")
 PHONE_QUERY = re.compile(r"\+?[0-9 ().\-]+")
 DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
+
+
+def validate_has_a_letter(value: str) -> None:
+    if not any(character.isalpha() for character in value):
+        raise ValidationError("Enter a name with at least one letter.")
 
 
 def parse_date_of_birth(text: str) -> date | None:
@@ -62,7 +73,7 @@ class PatientQuerySet(models.QuerySet):
             return self.filter_phone_containing(query)
         by_name = Q()
         for word in query.split():
-            by_name &= Q(last_name__icontains=word) | Q(first_name__icontains=word)
+            by_name &= Q(name_key__contains=fold(word))
         return self.filter(by_name | Q(email__icontains=query))
 
     def filter_phone_containing(self, digits: str) -> Self:
@@ -73,11 +84,8 @@ class PatientQuerySet(models.QuerySet):
         return self.alias(phone_digits=phone).filter(phone_digits__contains=digits)
 
     def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date) -> Self:
-        return self.filter(
-            first_name__iexact=first_name.strip(),
-            last_name__iexact=last_name.strip(),
-            date_of_birth=date_of_birth,
-        )
+        """Patients with the same date of birth and the same name, ignoring case and accents."""
+        return self.filter(name_key=name_key(first_name, last_name), date_of_birth=date_of_birth)
 
 
 class Patient(models.Model):
@@ -96,20 +104,23 @@ class Patient(models.Model):
         VI = 6, "VI: never burns"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, validators=[validate_has_a_letter])
+    last_name = models.CharField(max_length=100, validators=[validate_has_a_letter])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
     phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
     email = models.EmailField(blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=500)
 
     # Clinical profile: dermatologists only.
     skin_type = models.PositiveSmallIntegerField(
         "Fitzpatrick skin type", choices=SkinType.choices, null=True, blank=True
     )
     allergies = models.TextField(
-        "other allergies", blank=True, help_text="Allergies to anything not in the ingredient catalogue."
+        "other allergies",
+        blank=True,
+        max_length=2000,
+        help_text="Allergies to anything not in the ingredient catalogue.",
     )
     allergy_ingredients = models.ManyToManyField(
         "treatments.Ingredient",
@@ -118,8 +129,8 @@ class Patient(models.Model):
         verbose_name="allergic to ingredients",
         help_text="Cocktails containing these are refused for this patient.",
     )
-    medical_conditions = models.TextField(blank=True)
-    current_medications = models.TextField(blank=True)
+    medical_conditions = models.TextField(blank=True, max_length=2000)
+    current_medications = models.TextField(blank=True, max_length=2000)
     consent_signed_on = models.DateField(
         "consent to treatment signed on",
         null=True,
@@ -147,6 +158,8 @@ class Patient(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # "dupre eloise" for Éloïse DUPRÉ: what search, sorting and the duplicate check compare.
+    name_key = models.CharField(max_length=201, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -166,9 +179,9 @@ class Patient(models.Model):
     )
 
     class Meta:
-        ordering = ["last_name", "first_name", "date_of_birth"]
+        ordering = ["name_key", "date_of_birth"]
         indexes = [
-            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["name_key", "date_of_birth"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_birth_idx"),
         ]
         constraints = [
@@ -177,6 +190,15 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.last_name.upper()}, {self.first_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        # A derived column, not a rule: kept beside the names on every save (forms, admin,
+        # factories), so search and sorting never see a stale key. bulk_create must set it.
+        self.name_key = name_key(self.first_name, self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("patient_chart", args=[self.pk])
@@ -204,6 +226,8 @@ class Patient(models.Model):
             raise ValidationError({"date_of_birth": "Check the year: it is before 1900."})
         if self.consent_signed_on and self.consent_signed_on > timezone.localdate():
             raise ValidationError({"consent_signed_on": "Consent cannot be signed in the future."})
+        if self.consent_signed_on and self.date_of_birth and self.consent_signed_on < self.date_of_birth:
+            raise ValidationError({"consent_signed_on": "Consent cannot be signed before the patient was born."})
 
 
 class Contraindication(models.Model):

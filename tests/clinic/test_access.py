@@ -4,10 +4,16 @@ Later issues add their pages to ACCESS. Expected answers: 200 page, "login" a re
 the sign-in page, a path a redirect there, 403 wrong role, 404 out of reach, 405 wrong method.
 """
 
+from decimal import Decimal
+
 import pytest
 
 from clinic.roles import Role
+from patients.models import Contraindication
+from patients.registry import record_condition
 from tests.factories import UserFactory
+from treatments.cocktails import LineSpec, compose_formulation
+from treatments.models import Indication, Ingredient
 
 CALLERS = ["anonymous", "alice", "bob", "charlie", "derek", "margaret", "nobody"]
 
@@ -23,6 +29,16 @@ ACCESS = [
     ("/patients/{alice}/archive/", [405, 405, 405, 405, 405, 405, 405]),
     ("/patients/{alice}/restore/", [405, 405, 405, 405, 405, 405, 405]),
     ("/patients/00000000-0000-0000-0000-000000000000/", ["login", 403, 403, 404, 404, 403, 403]),
+    ("/patients/{alice}/conditions/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/patients/{alice}/conditions/{condition}/end/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/formulations/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/formulations/new/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/formulations/new/?patient={alice}", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/formulations/{formulation}/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/formulations/{formulation}/edit/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/formulations/{formulation}/acknowledge/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/formulations/999999/", ["login", 403, 403, 403, 404, 403, 403]),
+    ("/formulations/preview/", [405, 405, 405, 405, 405, 405, 405]),
     ("/healthz", [200, 200, 200, 200, 200, 200, 200]),
     ("/accounts/login/", [200, "/", "/", "/", "/", "/", "/"]),
     ("/accounts/logout/", [405, 405, 405, 405, 405, 405, 405]),
@@ -50,11 +66,30 @@ def callers(alice, bob, charlie, derek, margaret):
     }
 
 
+@pytest.fixture
+def objects(alice, derek):
+    """The rows the paths name: Alice's chart, a cocktail of hers and a condition of hers."""
+    cocktail = compose_formulation(
+        name="Alice's face",
+        indication=Indication.REJUVENATION,
+        total_volume_ml=Decimal(2),
+        lines=[LineSpec(Ingredient.objects.get(name="Zinc"), Decimal(1), "mg")],
+        patient=alice,
+        created_by=derek,
+    )
+    condition = record_condition(
+        patient=alice,
+        contraindication=Contraindication.objects.get(name="Keloid or hypertrophic scarring (self or family)"),
+        recorded_by=derek,
+    )
+    return {"alice": alice.pk, "formulation": cocktail.pk, "condition": condition.pk}
+
+
 @pytest.mark.parametrize(("path", "caller", "expected"), CASES, ids=[f"{p} as {c}" for p, c, _ in CASES])
-def test_page_answers_each_caller_as_expected(client, alice, callers, path, caller, expected):
+def test_page_answers_each_caller_as_expected(client, objects, callers, path, caller, expected):
     if callers[caller]:
         client.force_login(callers[caller])
-    url = path.format(alice=alice.pk)
+    url = path.format(**objects)
     response = client.get(url)
     if expected == "login":
         assert response.status_code == 302

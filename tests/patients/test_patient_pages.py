@@ -173,3 +173,37 @@ def test_patient_portal_shows_only_the_patients_own_record(client, alice, bob):
     assert "Alice Archer" in page
     assert "Baker" not in page
     assert "Lidocaine" not in page  # clinical notes stay in the clinic
+
+
+@pytest.mark.parametrize(("first_name", "last_name"), [("ÉLOÏSE", "DUPRÉ"), ("eloise", "dupre"), (" Éloïse ", "Dupré")])
+def test_duplicate_warning_ignores_case_accents_and_spaces(client, charlie, first_name, last_name):
+    PatientFactory(first_name="Éloïse", last_name="Dupré", date_of_birth=date(1980, 1, 1))
+    client.force_login(charlie)
+    response = client.post(
+        "/patients/new/",
+        {**NEW_PATIENT, "first_name": first_name, "last_name": last_name, "date_of_birth": "1980-01-01"},
+    )
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    assert Patient.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"first_name": "\u200b"}, "first_name", "This field is required."),
+        ({"last_name": "---"}, "last_name", "Enter a name with at least one letter."),
+        ({"address": "x" * 501}, "address", "Ensure this value has at most 500 characters"),
+        (
+            {"consent_signed_on": "1950-01-01"},
+            "consent_signed_on",
+            "Consent cannot be signed before the patient was born.",
+        ),
+    ],
+)
+def test_implausible_records_are_refused(client, derek, changes, field, message):
+    client.force_login(derek)
+    response = client.post("/patients/new/", {**NEW_PATIENT, **changes})
+    assert response.status_code == 200
+    assert message in response.context["form"].errors[field][0]
+    assert not Patient.objects.exists()

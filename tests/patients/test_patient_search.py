@@ -98,3 +98,18 @@ def test_patient_list_queries_stay_flat(client, charlie, django_assert_max_num_q
     assert len(response.context["patients"]) == min(patients, 25)
     with django_assert_max_num_queries(5):
         client.get("/patients/", {"q": "a"})
+
+
+@pytest.mark.parametrize("query", ["éloïse", "ÉLOÏSE", "eloise", "dupre", "DUPRÉ", "Eloise Dupré"])
+def test_search_ignores_case_and_accents(client, charlie, query):
+    eloise = PatientFactory(first_name="Éloïse", last_name="Dupré", email="")
+    client.force_login(charlie)
+    assert list(client.get("/patients/", {"q": query}).context["patients"]) == [eloise]
+
+
+def test_list_sorts_names_regardless_of_case_and_accents(client, charlie):
+    for last_name in ["Zola", "DUPRÉ", "Émery", "david", "Cohen"]:
+        PatientFactory(last_name=last_name)
+    client.force_login(charlie)
+    names = [patient.last_name for patient in client.get("/patients/").context["patients"]]
+    assert names == ["Cohen", "david", "DUPRÉ", "Émery", "Zola"]
