@@ -80,7 +80,8 @@ def save_composition(request: HttpRequest, form, lines, write) -> Formulation | 
 
 def lines_of(formulation: Formulation) -> list[dict]:
     return [
-        {"ingredient": line.ingredient, "amount": line.amount, "unit": line.unit} for line in formulation.lines.all()
+        {"ingredient": line.ingredient, "amount": f"{line.amount.normalize():f}", "unit": line.unit}
+        for line in formulation.lines.all()
     ]
 
 
