@@ -110,13 +110,14 @@ def revise_formulation(
     revised_by: User,
     notes: str = "",
 ) -> Formulation:
-    """Change a cocktail. A version no session has used changes in place; a used (frozen)
-    version stays as it is and the changes become the next version, which is returned."""
+    """Change a cocktail. A version no session has used, and no one has acknowledged a
+    warning for, changes in place; otherwise it stays as it is and the changes become the
+    next version, which is returned."""
     with transaction.atomic():
         current = Formulation.objects.select_for_update().get(pk=formulation.pk)
         if current.next_versions.exists():
             raise ValidationError("A newer version of this cocktail exists; edit that one.")
-        if current.is_frozen:
+        if current.revising_makes_new_version:
             revised = Formulation(
                 name=name,
                 indication=indication,

@@ -89,6 +89,8 @@ class BaseLineFormSet(forms.BaseFormSet):
         """Every refusal of the line editor in one list, row by row, for the summary panel."""
         problems = []
         for number, form in enumerate(self.forms, start=1):
+            if self._should_delete_form(form):
+                continue
             for field_errors in form.errors.values():
                 problems.extend(f"Line {number}: {message}" for message in field_errors)
         return problems + list(self.non_form_errors())

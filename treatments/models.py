@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from clinic import roles
 
@@ -218,6 +219,11 @@ class Formulation(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("formulation_detail", args=[self.pk])
 
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise FrozenFormulation(f"{self} was used in a session and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_template(self) -> bool:
         return self.patient_id is None
@@ -225,6 +231,12 @@ class Formulation(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.frozen_at is not None
+
+    @cached_property
+    def revising_makes_new_version(self) -> bool:
+        """Used by a session, or answered by an acknowledged warning: this version must stay
+        as it is, so revising it makes the next version."""
+        return self.is_frozen or self.acknowledgements.exists()
 
     def freeze(self) -> None:
         """Mark this version as used by a session; from now on it never changes."""

@@ -148,7 +148,7 @@ def acknowledge_finding(
     if finding.is_block:
         raise ValidationError({"finding_key": "A block cannot be overridden in Mesoplan."})
     if finding.acknowledgement:
-        return finding.acknowledgement
+        raise ValidationError({"finding_key": already_acknowledged(finding.acknowledgement)})
     try:
         with transaction.atomic():
             return SafetyAcknowledgement.objects.create(
@@ -161,4 +161,12 @@ def acknowledge_finding(
             )
     except IntegrityError:
         # Another dermatologist acknowledged the same warning a moment ago.
-        return SafetyAcknowledgement.objects.get(patient=patient, formulation=formulation, finding_key=finding.key)
+        earlier = SafetyAcknowledgement.objects.get(patient=patient, formulation=formulation, finding_key=finding.key)
+        raise ValidationError({"finding_key": already_acknowledged(earlier)}) from None
+
+
+def already_acknowledged(acknowledgement: SafetyAcknowledgement) -> str:
+    return (
+        f"{acknowledgement.acknowledged_by} already acknowledged this warning on "
+        f"{long_date(timezone.localtime(acknowledgement.acknowledged_at).date())}; that reason stays on record."
+    )

@@ -56,7 +56,7 @@ def formulation_list(request: HttpRequest) -> HttpResponse:
 
 def composition_forms(request: HttpRequest, *, initial: dict, initial_lines: list[dict]):
     data = request.POST if request.method == "POST" else None
-    form = FormulationForm(data, initial=initial, patients=Patient.objects.visible_to(request.user).active())
+    form = FormulationForm(data, initial=initial, patients=Patient.objects.visible_to(request.user))
     lines = LineFormSet(data, initial=initial_lines, prefix="lines")
     if data is not None and form.is_valid():
         lines.total_volume_ml = form.cleaned_data["total_volume_ml"]
@@ -65,7 +65,8 @@ def composition_forms(request: HttpRequest, *, initial: dict, initial_lines: lis
 
 def save_composition(request: HttpRequest, form, lines, write) -> Formulation | None:
     """Run `write` once both forms are valid; put refusals next to what caused them."""
-    if not (form.is_valid() and lines.is_valid()):
+    lines_valid = lines.is_valid()  # validated even when the form is not, so every error shows at once
+    if not (form.is_valid() and lines_valid):
         return None
     try:
         return write()
