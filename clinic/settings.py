@@ -149,6 +149,12 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Mesoplan demo clinic")
+CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "12 rue de la Paix, 75002 Paris")
+CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "01 23 45 67 89")
+# Weekdays the clinic is closed, 0 = Monday … 6 = Sunday: course dates skip them.
+CLINIC_CLOSED_WEEKDAYS = frozenset(
+    int(day) for day in os.environ.get("CLINIC_CLOSED_WEEKDAYS", "6").split(",") if day.strip()
+)
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = True

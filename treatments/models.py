@@ -334,3 +334,276 @@ class SafetyAcknowledgement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finding} — acknowledged by {self.acknowledged_by}"
+
+
+class Protocol(models.Model):
+    """A clinic's default course for an indication: the plan form starts from it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    indication = models.CharField(max_length=20, choices=Indication.choices)
+    sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3)])
+    min_days = models.PositiveSmallIntegerField(
+        "minimum days between sessions", validators=[MinValueValidator(3)], help_text="Closer sessions warn."
+    )
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions")
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    maintenance_count = models.PositiveSmallIntegerField(default=0)
+    default_areas = models.ManyToManyField(TreatmentArea, blank=True, related_name="+")
+    default_formulation = models.ForeignKey(
+        Formulation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"patient__isnull": True},
+        help_text="The clinic template a new plan starts from.",
+    )
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        spacing = (self.min_days, self.interval_days, self.max_days)
+        if all(spacing) and not self.min_days <= self.interval_days <= self.max_days:
+            raise ValidationError({"interval_days": "The interval must lie between the minimum and the maximum."})
+        if self.maintenance_count and not self.maintenance_interval_days:
+            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+
+
+class TreatmentPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            return self.filter(patient__portal_user=user)
+        return self.none()
+
+
+class TreatmentPlan(models.Model):
+    """A course of sessions for one patient with one cocktail version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        STOPPED = "stopped", "Stopped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    indication = models.CharField(max_length=20, choices=Indication.choices)
+    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="plans")
+    sessions_planned = models.PositiveSmallIntegerField(
+        "number of sessions", validators=[MinValueValidator(1, "Plan at least one session."), MaxValueValidator(52)]
+    )
+    interval_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart.")]
+    )
+    min_days = models.PositiveSmallIntegerField(
+        "minimum days between sessions", validators=[MinValueValidator(3, "Sessions must be at least 3 days apart.")]
+    )
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions")
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
+    start_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    stop_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TreatmentPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_days__lte=models.F("interval_days"))
+                & models.Q(interval_days__lte=models.F("max_days")),
+                name="plan_interval_within_spacing",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="stopped") | ~models.Q(stop_reason=""), name="plan_stopped_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indication_display()} course for {self.patient.full_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        spacing = (self.min_days, self.interval_days, self.max_days)
+        if all(spacing) and not self.min_days <= self.interval_days <= self.max_days:
+            raise ValidationError(
+                {"interval_days": "The interval must lie between the minimum and the maximum spacing."}
+            )
+        if self.maintenance_count and not self.maintenance_interval_days:
+            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+        if self.status == self.Status.STOPPED and not self.stop_reason:
+            raise ValidationError({"stop_reason": "Say why the course was stopped."})
+
+
+class PlanArea(models.Model):
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="areas")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    volume_ml = models.DecimalField(
+        "volume per session (mL)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.1"), "Plan at least 0.1 mL for an area.")],
+    )
+
+    class Meta:
+        ordering = ["area__name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "area"], name="plan_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.volume_ml.normalize():f} mL"
+
+
+class TreatmentSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            return self.filter(plan__patient__portal_user=user)
+        return self.none()
+
+
+class TreatmentSession(models.Model):
+    """One planned or done session of a course, and once done, what was injected."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        BOOKED = "booked", "Booked"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        MISSED = "missed", "Missed"
+
+    class Reaction(models.TextChoices):
+        NONE = "none", "None"
+        REDNESS = "redness", "Redness"
+        SWELLING = "swelling", "Swelling"
+        BRUISING = "bruising", "Bruising"
+        OTHER = "other", "Other (describe)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    maintenance = models.BooleanField(default=False)
+    target_date = models.DateField()
+    earliest_date = models.DateField()
+    latest_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+
+    done_at = models.DateTimeField(null=True, blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    formulation = models.ForeignKey(
+        Formulation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="The cocktail version injected; frozen from then on.",
+    )
+    reaction = models.CharField("immediate reaction", max_length=10, choices=Reaction.choices, blank=True)
+    reaction_notes = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TreatmentSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="session_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(earliest_date__lte=models.F("latest_date")), name="session_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (
+                    models.Q(done_at__isnull=False)
+                    & models.Q(practitioner__isnull=False)
+                    & models.Q(formulation__isnull=False)
+                ),
+                name="session_done_is_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "maintenance session" if self.maintenance else "session"
+        return f"{kind.capitalize()} {self.number} of {self.plan.patient.full_name}'s course"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session_detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    def is_overdue(self, today=None) -> bool:
+        """Its window has passed and it was neither done nor called off."""
+        today = today or timezone.localdate()
+        return self.status in (self.Status.PLANNED, self.Status.BOOKED) and today > self.latest_date
+
+
+class SessionArea(models.Model):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="areas")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    volume_ml = models.DecimalField(
+        "volume injected (mL)", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    technique = models.CharField(max_length=20, choices=TreatmentArea.Technique.choices)
+
+    class Meta:
+        ordering = ["area__name"]
+        constraints = [models.UniqueConstraint(fields=["session", "area"], name="session_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.volume_ml.normalize():f} mL, {self.get_technique_display().lower()}"
+
+
+class SessionLot(models.Model):
+    """A vial or product used in a session: what a recall searches."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="lots")
+    product = models.CharField(max_length=120)
+    lot_number = models.CharField(max_length=60, db_index=True)
+    expiry_date = models.DateField()
+
+    class Meta:
+        ordering = ["product"]
+
+    def __str__(self) -> str:
+        return f"{self.product}, lot {self.lot_number} (exp. {self.expiry_date:%m/%Y})"
+
+
+class SessionAmendment(models.Model):
+    """A correction of a recorded session; the original values stay in `changes`."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="amendments")
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+    changes = models.JSONField(help_text="Field name to [value before, value after].")
+
+    class Meta:
+        ordering = ["amended_at"]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.session} by {self.amended_by}"

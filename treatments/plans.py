@@ -1,0 +1,361 @@
+"""Courses of sessions: planning them, recording what was injected, keeping the dates right.
+
+The dates come from treatments/series.py; this module stores them and re-spaces the rest of
+a course whenever a session's real date is known.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import User
+from patients.models import Patient
+from treatments import safety
+from treatments.cocktails import CocktailBlocked, LineSpec, compose_formulation
+from treatments.models import (
+    Formulation,
+    PlanArea,
+    Protocol,
+    SafetyAcknowledgement,
+    SessionAmendment,
+    SessionArea,
+    SessionLot,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+)
+from treatments.series import PlannedSession, SeriesError, SeriesRules, plan_series
+
+# How far back a course may start: recording a course begun last week is fine, last year is a mistake.
+START_DATE_GRACE_DAYS = 7
+
+
+@dataclass(frozen=True)
+class AreaVolume:
+    area: TreatmentArea
+    volume_ml: Decimal
+
+
+@dataclass(frozen=True)
+class AdministeredArea:
+    area: TreatmentArea
+    volume_ml: Decimal
+    technique: str
+
+
+@dataclass(frozen=True)
+class Lot:
+    product: str
+    lot_number: str
+    expiry_date: date
+
+
+class MissingAcknowledgement(Exception):
+    """Warnings need a recorded reason before the course can go ahead."""
+
+    def __init__(self, findings: list[safety.Finding]) -> None:
+        self.findings = findings
+        super().__init__(" ".join(finding.reason for finding in findings))
+
+
+def rules_of(plan: TreatmentPlan) -> SeriesRules:
+    return SeriesRules(
+        sessions=plan.sessions_planned,
+        interval_days=plan.interval_days,
+        min_days=plan.min_days,
+        max_days=plan.max_days,
+        maintenance_interval_days=plan.maintenance_interval_days,
+        maintenance_count=plan.maintenance_count,
+        closed_weekdays=settings.CLINIC_CLOSED_WEEKDAYS,
+    )
+
+
+def preview_dates(plan: TreatmentPlan) -> list[PlannedSession]:
+    """The dates a plan not yet saved would get; ValidationError if the rules cannot give any."""
+    try:
+        return plan_series(rules_of(plan), plan.start_date)
+    except SeriesError as error:
+        raise ValidationError(str(error)) from None
+
+
+def spacing_warnings(plan: TreatmentPlan) -> list[str]:
+    """Spacing closer than the protocol advises: allowed, but said out loud."""
+    protocol = plan.protocol
+    if protocol and plan.min_days < protocol.min_days:
+        return [
+            f"Sessions may come {plan.min_days} days apart; the {protocol.name.lower()} protocol advises at "
+            f"least {protocol.min_days}."
+        ]
+    return []
+
+
+def create_plan(
+    *,
+    patient: Patient,
+    formulation: Formulation,
+    areas: list[AreaVolume],
+    start_date: date,
+    sessions_planned: int,
+    interval_days: int,
+    min_days: int,
+    max_days: int,
+    created_by: User,
+    prescriber: User | None = None,
+    protocol: Protocol | None = None,
+    indication: str | None = None,
+    maintenance_interval_days: int | None = None,
+    maintenance_count: int = 0,
+    notes: str = "",
+    status: str = TreatmentPlan.Status.ACTIVE,
+    acknowledgement_reason: str = "",
+) -> TreatmentPlan:
+    """Plan a course and generate its sessions. A clinic template becomes the patient's own
+    cocktail first. Raises CocktailBlocked for a block, MissingAcknowledgement for warnings
+    without a reason, ValidationError for anything else."""
+    today = timezone.localdate()
+    if start_date < today - timedelta(days=START_DATE_GRACE_DAYS):
+        raise ValidationError({"start_date": f"A course cannot start more than {START_DATE_GRACE_DAYS} days ago."})
+    if not areas:
+        raise ValidationError({"areas": "Choose at least one area."})
+    planned_volume = sum((area.volume_ml for area in areas), Decimal(0))
+    if planned_volume > formulation.total_volume_ml:
+        raise ValidationError(
+            {
+                "areas": f"The areas add up to {planned_volume.normalize():f} mL, more than the cocktail's "
+                f"{formulation.total_volume_ml.normalize():f} mL per session."
+            }
+        )
+    if formulation.patient_id not in (None, patient.pk):
+        raise ValidationError({"formulation": "That cocktail belongs to another patient."})
+    plan = TreatmentPlan(
+        patient=patient,
+        prescriber=prescriber or created_by,
+        protocol=protocol,
+        indication=indication or formulation.indication,
+        formulation=formulation,
+        sessions_planned=sessions_planned,
+        interval_days=interval_days,
+        min_days=min_days,
+        max_days=max_days,
+        maintenance_interval_days=maintenance_interval_days,
+        maintenance_count=maintenance_count,
+        start_date=start_date,
+        status=status,
+        notes=notes,
+        created_by=created_by,
+    )
+    plan.full_clean(exclude=["formulation"])
+    dates = preview_dates(plan)
+    findings = safety.check_ingredients_for_patient(
+        patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=start_date
+    )
+    if blocks := [finding for finding in findings if finding.is_block]:
+        raise CocktailBlocked(blocks)
+    warnings = [finding for finding in findings if not finding.is_block]
+    if formulation.patient_id:
+        acknowledged = set(
+            SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
+                "finding_key", flat=True
+            )
+        )
+        warnings = [finding for finding in warnings if finding.key not in acknowledged]
+    if warnings and not acknowledgement_reason.strip():
+        raise MissingAcknowledgement(warnings)
+
+    with transaction.atomic():
+        if formulation.is_template:
+            plan.formulation = compose_formulation(
+                name=f"{formulation.name} — {patient.full_name}",
+                indication=formulation.indication,
+                total_volume_ml=formulation.total_volume_ml,
+                lines=[LineSpec(line.ingredient, line.amount, line.unit) for line in formulation.lines.all()],
+                notes=formulation.notes,
+                patient=patient,
+                created_by=created_by,
+            )
+        plan.save()
+        PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
+        TreatmentSession.objects.bulk_create(
+            [
+                TreatmentSession(
+                    plan=plan,
+                    number=planned.number,
+                    maintenance=planned.maintenance,
+                    target_date=planned.target,
+                    earliest_date=planned.earliest,
+                    latest_date=planned.latest,
+                )
+                for planned in dates
+            ]
+        )
+        for warning in warnings:
+            SafetyAcknowledgement.objects.create(
+                patient=patient,
+                formulation=plan.formulation,
+                finding_key=warning.key,
+                finding=warning.reason,
+                reason=acknowledgement_reason.strip(),
+                acknowledged_by=created_by,
+            )
+    return plan
+
+
+def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
+    """The sessions whose day is known: done (the day done). Booked sessions join in when
+    scheduling books them."""
+    return {
+        session.number: timezone.localtime(session.done_at).date()
+        for session in plan.sessions.all()
+        if session.status == TreatmentSession.Status.DONE
+    }
+
+
+def respace(plan: TreatmentPlan) -> None:
+    """Recompute the dates of the sessions not yet done from the real ones, append
+    maintenance sessions once the course is complete, and complete the plan when all are done."""
+    sessions = {session.number: session for session in plan.sessions.all()}
+    known = actual_dates(plan)
+    for planned in plan_series(rules_of(plan), plan.start_date, known):
+        session = sessions.get(planned.number)
+        if session is None:
+            TreatmentSession.objects.create(
+                plan=plan,
+                number=planned.number,
+                maintenance=planned.maintenance,
+                target_date=planned.target,
+                earliest_date=planned.earliest,
+                latest_date=planned.latest,
+            )
+        elif session.status != TreatmentSession.Status.DONE:
+            session.target_date, session.earliest_date, session.latest_date = (
+                planned.target,
+                planned.earliest,
+                planned.latest,
+            )
+            session.save(update_fields=["target_date", "earliest_date", "latest_date"])
+    open_statuses = [TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
+    if plan.status == TreatmentPlan.Status.ACTIVE and not plan.sessions.filter(status__in=open_statuses).exists():
+        plan.status = TreatmentPlan.Status.COMPLETED
+        plan.save(update_fields=["status"])
+
+
+def record_session(
+    *,
+    session: TreatmentSession,
+    done_at: datetime,
+    practitioner: User,
+    formulation: Formulation,
+    areas: list[AdministeredArea],
+    lots: list[Lot],
+    recorded_by: User,
+    reaction: str = TreatmentSession.Reaction.NONE,
+    reaction_notes: str = "",
+    notes: str = "",
+) -> TreatmentSession:
+    """Record what was injected. The formulation version is frozen from now on, and the rest
+    of the course is re-spaced from this session's real date."""
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().select_related("plan__patient").get(pk=session.pk)
+        plan = session.plan
+        if session.is_done:
+            raise ValidationError("This session is already recorded; correct it with an amendment.")
+        if plan.status != TreatmentPlan.Status.ACTIVE:
+            raise ValidationError(f"The course is {plan.get_status_display().lower()}; activate it first.")
+        if formulation.lineage != plan.formulation.lineage:
+            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
+        if done_at > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"done_at": "A session cannot be recorded in the future."})
+        day = timezone.localtime(done_at).date()
+        if day < plan.start_date:
+            raise ValidationError({"done_at": "This is before the course started."})
+        if not areas:
+            raise ValidationError({"areas": "Record the volume injected in at least one area."})
+        if not lots:
+            raise ValidationError({"lots": "Record the lot of each product used."})
+        for lot in lots:
+            if lot.expiry_date < day:
+                expired = f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}"
+                raise ValidationError({"lots": f"{expired}: do not use it."})
+        findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
+        if blocks := [finding for finding in findings if finding.is_block]:
+            raise CocktailBlocked(blocks)
+        session.status = TreatmentSession.Status.DONE
+        session.done_at = done_at
+        session.practitioner = practitioner
+        session.formulation = formulation
+        session.reaction = reaction
+        session.reaction_notes = reaction_notes
+        session.notes = notes
+        session.recorded_by = recorded_by
+        session.recorded_at = timezone.now()
+        session.full_clean()
+        session.save()
+        SessionArea.objects.bulk_create(
+            [SessionArea(session=session, area=a.area, volume_ml=a.volume_ml, technique=a.technique) for a in areas]
+        )
+        SessionLot.objects.bulk_create(
+            [
+                SessionLot(
+                    session=session,
+                    product=lot.product.strip(),
+                    lot_number=lot.lot_number.strip(),
+                    expiry_date=lot.expiry_date,
+                )
+                for lot in lots
+            ]
+        )
+        formulation.freeze()
+        respace(plan)
+    return session
+
+
+AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
+
+
+def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, **changes) -> SessionAmendment:
+    """Correct a recorded session; the amendment keeps what each field said before."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is corrected."})
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+        if not session.is_done:
+            raise ValidationError("Only a recorded session is amended; record this one instead.")
+        diff = {}
+        for field, value in changes.items():
+            before = getattr(session, field)
+            if before != value:
+                diff[field] = [str(before), str(value)]
+                setattr(session, field, value)
+        if not diff:
+            raise ValidationError("Nothing was changed.")
+        if "done_at" in changes and changes["done_at"] > timezone.now() + timedelta(minutes=5):
+            raise ValidationError({"done_at": "A session cannot be recorded in the future."})
+        session.full_clean()
+        session.save(update_fields=list(diff))
+        amendment = SessionAmendment.objects.create(
+            session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
+        )
+        if "done_at" in diff:
+            respace(session.plan)
+    return amendment
+
+
+def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> TreatmentPlan:
+    """Stop a course: sessions not yet done are cancelled; the record stays."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the course is stopped."})
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        plan.status = TreatmentPlan.Status.STOPPED
+        plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
+        plan.save(update_fields=["status", "stop_reason"])
+        plan.sessions.filter(status=TreatmentSession.Status.PLANNED).update(status=TreatmentSession.Status.CANCELLED)
+    return plan

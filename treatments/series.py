@@ -1,0 +1,120 @@
+"""The dates of a course of sessions: a pure function of the rules, the start date and the
+dates sessions really happened (or are booked for). No database here, so every rule can be
+tested exhaustively; treatments/plans.py stores what it returns.
+
+Spacing is counted from the previous session's real date when there is one, else from its
+target: session n's window is [previous + min_days, previous + max_days] and its target
+previous + interval_days, each moved onto a day the clinic is open.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+SUNDAY = 6
+# A maintenance session may fall this many days either side of its target.
+MAINTENANCE_TOLERANCE_DAYS = 14
+
+
+class SeriesError(ValueError):
+    """The rules cannot produce a series: the message says what to change."""
+
+
+@dataclass(frozen=True)
+class SeriesRules:
+    sessions: int
+    interval_days: int
+    min_days: int
+    max_days: int
+    maintenance_interval_days: int | None = None
+    maintenance_count: int = 0
+    closed_weekdays: frozenset[int] = field(default_factory=lambda: frozenset({SUNDAY}))
+
+    def problems(self) -> list[str]:
+        found = []
+        if self.sessions < 1:
+            found.append("A course needs at least one session.")
+        if self.min_days < 1:
+            found.append("Sessions must be at least one day apart.")
+        if not self.min_days <= self.interval_days <= self.max_days:
+            found.append("The interval must lie between the minimum and the maximum spacing.")
+        if len(self.closed_weekdays) >= 7:
+            found.append("The clinic must be open on at least one day of the week.")
+        if self.maintenance_count and not self.maintenance_interval_days:
+            found.append("Maintenance sessions need an interval.")
+        return found
+
+
+@dataclass(frozen=True)
+class PlannedSession:
+    number: int
+    target: date
+    earliest: date
+    latest: date
+    maintenance: bool = False
+
+    def is_overdue(self, today: date, *, done: bool) -> bool:
+        return not done and today > self.latest
+
+
+def plan_series(rules: SeriesRules, start: date, actual_dates: dict[int, date] | None = None) -> list[PlannedSession]:
+    """The sessions of a course starting on `start`. `actual_dates` maps a session number to
+    the day it was done or is booked; later sessions are spaced from those days. Maintenance
+    sessions follow once every course session has an actual date."""
+    if problems := rules.problems():
+        raise SeriesError(" ".join(problems))
+    actual_dates = actual_dates or {}
+    first = next_open_day(start, rules.closed_weekdays)
+    sessions = [
+        PlannedSession(
+            1,
+            actual_dates.get(1, first),
+            first,
+            last_open_day(first + timedelta(days=rules.max_days - rules.min_days), rules.closed_weekdays, first),
+        )
+    ]
+    for number in range(2, rules.sessions + 1):
+        anchor = actual_dates.get(number - 1, sessions[-1].target)
+        sessions.append(
+            spaced_session(number, anchor, rules.min_days, rules.interval_days, rules.max_days, rules, actual_dates)
+        )
+    course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
+    if course_done and rules.maintenance_count:
+        interval = rules.maintenance_interval_days
+        tolerance = min(MAINTENANCE_TOLERANCE_DAYS, interval - 1)
+        for number in range(rules.sessions + 1, rules.sessions + rules.maintenance_count + 1):
+            anchor = actual_dates.get(number - 1, sessions[-1].target)
+            session = spaced_session(
+                number, anchor, interval - tolerance, interval, interval + tolerance, rules, actual_dates
+            )
+            sessions.append(PlannedSession(session.number, session.target, session.earliest, session.latest, True))
+    return sessions
+
+
+def spaced_session(
+    number: int, anchor: date, min_days: int, interval_days: int, max_days: int, rules: SeriesRules, actual_dates
+) -> PlannedSession:
+    closed = rules.closed_weekdays
+    earliest = next_open_day(anchor + timedelta(days=min_days), closed)
+    latest = last_open_day(anchor + timedelta(days=max_days), closed, earliest)
+    if earliest > latest:
+        raise SeriesError(
+            f"Session {number}: the clinic is closed on every day from {min_days} to {max_days} days after "
+            f"session {number - 1}. Widen the spacing."
+        )
+    target = next_open_day(anchor + timedelta(days=interval_days), closed)
+    if target > latest:
+        target = latest
+    return PlannedSession(number, actual_dates.get(number, target), earliest, latest)
+
+
+def next_open_day(day: date, closed_weekdays: frozenset[int]) -> date:
+    while day.weekday() in closed_weekdays:
+        day += timedelta(days=1)
+    return day
+
+
+def last_open_day(day: date, closed_weekdays: frozenset[int], not_before: date) -> date:
+    """The last open day on or before `day`; `not_before - 1 day` when there is none after `not_before`."""
+    while day >= not_before and day.weekday() in closed_weekdays:
+        day -= timedelta(days=1)
+    return day
