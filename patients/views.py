@@ -14,7 +14,7 @@ from patients import registry
 from patients.forms import ConditionForm, EndConditionForm, PatientForm
 from patients.models import Patient
 from treatments import safety
-from treatments.models import Formulation
+from treatments.models import Formulation, TreatmentPlan
 
 PATIENTS_PER_PAGE = 25
 
@@ -59,7 +59,13 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
         ),
         pk=pk,
     )
-    context = {"patient": patient}
+    context = {
+        "patient": patient,
+        "plans": TreatmentPlan.objects.visible_to(request.user)
+        .filter(patient=patient)
+        .select_related("formulation")
+        .prefetch_related("sessions"),
+    }
     if roles.is_dermatologist(request.user):
         context.update(
             allergy_ingredients=patient.allergy_ingredients.all(),

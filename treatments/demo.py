@@ -1,12 +1,16 @@
 """Demo clinic templates and two patients' own cocktails, composed like any other."""
 
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from clinic.models import User
 from patients.models import Patient
+from treatments import plans
 from treatments.cocktails import LineSpec, compose_formulation
-from treatments.models import Formulation, Indication, Ingredient
+from treatments.models import Formulation, Indication, Ingredient, Protocol, TreatmentPlan, TreatmentSession
 
 DEMO_NOTE = "Demo template: amounts are examples; set them to the products your clinic uses."
 
@@ -62,7 +66,7 @@ TEMPLATES = [
     (
         "Body: caffeine and L-carnitine",
         Indication.BODY,
-        "10",
+        "20",
         [
             ("Caffeine", "50", "mg"),
             ("L-carnitine", "100", "mg"),
@@ -106,3 +110,87 @@ def seed(*, log: Callable[[str], None]) -> None:
                 created_by=dermatologist,
             )
     log(f"Demo cocktails: {len(TEMPLATES)} clinic templates, {len(PATIENT_COCKTAILS)} patient cocktails.")
+    link_protocol_templates(templates)
+    seed_plans(dermatologist, log)
+
+
+PROTOCOL_TEMPLATES = {
+    "Skin rejuvenation": "Face revitalisation: hyaluronic acid and vitamins",
+    "Hair loss": "Scalp: biotin, zinc and amino acids",
+    "Melasma (tranexamic acid cocktail)": "Melasma: tranexamic acid, vitamin C and glutathione",
+    "Dark circles": "Dark circles: light hyaluronic acid and vitamin C",
+    "Body / cellulite": "Body: caffeine and L-carnitine",
+}
+
+DEMO_LOTS = [
+    plans.Lot("Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", date(2027, 9, 30)),
+    plans.Lot("Polyvitamin solution, 5 mL ampoule", "VIT-5531", date(2027, 3, 31)),
+]
+ACKNOWLEDGED_PILL = "Oral contraceptive for 5 years, no clotting history; discussed and agreed with the patient."
+
+# patient, protocol, days since the course started, sessions done, (interval, min, max) or None, status, reason
+DEMO_PLANS = [
+    (("Camille", "Durand"), "Skin rejuvenation", 7, 1, None, "active", ""),
+    (("Thomas", "Roux"), "Hair loss", 6, 1, None, "active", ""),
+    (("Sophie", "Martin"), "Dark circles", 5, 1, None, "active", ""),
+    (("Julie", "Bernard"), "Melasma (tranexamic acid cocktail)", -3, 0, None, "active", ACKNOWLEDGED_PILL),
+    # Started a week ago with a short window: its first session is overdue.
+    (("Nicolas", "Vincent"), "Hair loss", 7, 0, (7, 3, 7), "active", ""),
+    (("Marion", "Rousseau"), "Skin rejuvenation", 2, 0, None, "draft", ""),
+    (("Lucas", "Faure"), "Hair loss", 4, 1, None, "stopped", ""),
+]
+
+
+def link_protocol_templates(templates: dict[str, Formulation]) -> None:
+    for protocol_name, template_name in PROTOCOL_TEMPLATES.items():
+        Protocol.objects.filter(name=protocol_name, default_formulation__isnull=True).update(
+            default_formulation=templates[template_name]
+        )
+
+
+def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
+    today = timezone.localdate()
+    created = 0
+    for (first, last), protocol_name, days_ago, done, spacing, status, reason in DEMO_PLANS:
+        patient = Patient.objects.get(first_name=first, last_name=last)
+        if TreatmentPlan.objects.filter(patient=patient).exists():
+            continue
+        protocol = Protocol.objects.get(name=protocol_name)
+        interval, least, most = spacing or (protocol.interval_days, protocol.min_days, protocol.max_days)
+        own = Formulation.objects.current().filter(patient=patient, indication=protocol.indication).first()
+        plan = plans.create_plan(
+            patient=patient,
+            protocol=protocol,
+            formulation=own or protocol.default_formulation,
+            areas=[plans.AreaVolume(area, area.typical_volume_ml) for area in protocol.default_areas.all()],
+            start_date=today - timedelta(days=days_ago),
+            sessions_planned=protocol.sessions,
+            interval_days=interval,
+            min_days=least,
+            max_days=most,
+            maintenance_interval_days=protocol.maintenance_interval_days,
+            maintenance_count=protocol.maintenance_count,
+            status=TreatmentPlan.Status.DRAFT if status == "draft" else TreatmentPlan.Status.ACTIVE,
+            acknowledgement_reason=reason,
+            created_by=dermatologist,
+        )
+        for session in plan.sessions.order_by("number")[:done]:
+            done_at = timezone.make_aware(datetime.combine(session.target_date, time(10, 30)))
+            plans.record_session(
+                session=session,
+                done_at=min(done_at, timezone.now()),
+                practitioner=dermatologist,
+                formulation=plan.formulation,
+                areas=[
+                    plans.AdministeredArea(planned.area, planned.volume_ml, planned.area.technique)
+                    for planned in plan.areas.all()
+                ],
+                lots=DEMO_LOTS,
+                reaction=TreatmentSession.Reaction.REDNESS,
+                notes="Well tolerated.",
+                recorded_by=dermatologist,
+            )
+        if status == "stopped":
+            plans.stop_plan(plan=plan, reason="Patient moved away", stopped_by=dermatologist)
+        created += 1
+    log(f"Demo courses: {created} planned, {len(DEMO_PLANS) - created} already there.")

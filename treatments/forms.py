@@ -1,10 +1,21 @@
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 
+from patients.forms import DateInput
 from patients.models import Patient
 from treatments.cocktails import LineSpec, check_lines
-from treatments.models import Formulation, FormulationLine, Indication, Ingredient, Unit
+from treatments.models import (
+    Formulation,
+    FormulationLine,
+    Indication,
+    Ingredient,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+    Unit,
+)
 
 
 class FormulationForm(forms.ModelForm):
@@ -120,3 +131,152 @@ class AcknowledgementForm(forms.Form):
         max_length=1000,
         label="Why is it safe to go ahead?",
     )
+
+
+class FormulationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, formulation: Formulation) -> str:
+        kind = "clinic template, copied for the patient" if formulation.is_template else "patient's own"
+        return f"{formulation} ({kind})"
+
+
+class PlanForm(forms.ModelForm):
+    formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label="Cocktail")
+    acknowledgement_reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is it safe to go ahead despite the warnings?",
+    )
+
+    class Meta:
+        model = TreatmentPlan
+        fields = [
+            "protocol",
+            "formulation",
+            "start_date",
+            "sessions_planned",
+            "interval_days",
+            "min_days",
+            "max_days",
+            "maintenance_interval_days",
+            "maintenance_count",
+            "notes",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+            "protocol": forms.HiddenInput,
+        }
+        labels = {"maintenance_interval_days": "Maintenance every (days)", "maintenance_count": "Maintenance sessions"}
+
+    def __init__(self, *args, patient, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["formulation"].queryset = (
+            Formulation.objects.current()
+            .filter(models.Q(patient=patient) | models.Q(patient__isnull=True))
+            .order_by(models.F("patient").asc(nulls_last=True), "name")
+            .prefetch_related("lines__ingredient")
+        )
+        for name in ("sessions_planned", "interval_days", "min_days", "max_days"):
+            self.fields[name].widget.attrs["min"] = 1
+
+
+class PlanAreaForm(forms.Form):
+    area = forms.ModelChoiceField(queryset=TreatmentArea.objects.filter(active=True), widget=forms.HiddenInput)
+    included = forms.BooleanField(required=False)
+    volume_ml = forms.DecimalField(
+        required=False, min_value=Decimal("0.1"), max_value=Decimal(20), decimal_places=2, label="mL per session"
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("included") and not cleaned.get("volume_ml"):
+            self.add_error("volume_ml", "Give the volume for this area.")
+        return cleaned
+
+
+class BasePlanAreaFormSet(forms.BaseFormSet):
+    def chosen(self) -> list:
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("included")
+            and form.cleaned_data.get("volume_ml")
+        ]
+
+
+PlanAreaFormSet = forms.formset_factory(PlanAreaForm, formset=BasePlanAreaFormSet, extra=0, max_num=30)
+
+
+class StopPlanForm(forms.Form):
+    reason = forms.CharField(max_length=250, label="Why is the course stopped?")
+
+
+class RecordSessionForm(forms.ModelForm):
+    formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
+
+    class Meta:
+        model = TreatmentSession
+        fields = ["done_at", "practitioner", "formulation", "reaction", "reaction_notes", "notes"]
+        widgets = {
+            "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {"done_at": "Done at"}
+
+    def __init__(self, *args, session: TreatmentSession, dermatologists, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["done_at"].required = True
+        self.fields["practitioner"].required = True
+        self.fields["practitioner"].queryset = dermatologists
+        self.fields["reaction"].required = True
+        self.fields["formulation"].queryset = Formulation.objects.filter(
+            lineage=session.plan.formulation.lineage
+        ).order_by("-version")
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("reaction") == TreatmentSession.Reaction.OTHER and not cleaned.get("reaction_notes"):
+            self.add_error("reaction_notes", "Describe the reaction.")
+        return cleaned
+
+
+class SessionAreaForm(forms.Form):
+    area = forms.ModelChoiceField(queryset=TreatmentArea.objects.all(), widget=forms.HiddenInput)
+    volume_ml = forms.DecimalField(
+        min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label="mL injected"
+    )
+    technique = forms.ChoiceField(choices=TreatmentArea.Technique.choices)
+
+
+SessionAreaFormSet = forms.formset_factory(SessionAreaForm, extra=0, max_num=30)
+
+
+class LotForm(forms.Form):
+    product = forms.CharField(max_length=120)
+    lot_number = forms.CharField(max_length=60, label="Lot number")
+    expiry_date = forms.DateField(widget=DateInput(), label="Expiry date")
+
+
+class BaseLotFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        if not [form for form in self.forms if form.cleaned_data]:
+            raise forms.ValidationError("Record the lot of each product used.")
+
+
+LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20)
+
+
+class AmendSessionForm(forms.ModelForm):
+    reason = forms.CharField(max_length=300, label="Why is the record corrected?")
+
+    class Meta:
+        model = TreatmentSession
+        fields = ["done_at", "reaction", "reaction_notes", "notes"]
+        widgets = {
+            "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }

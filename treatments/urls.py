@@ -9,4 +9,13 @@ urlpatterns = [
     path("formulations/<int:pk>/", views.formulation_detail, name="formulation_detail"),
     path("formulations/<int:pk>/edit/", views.formulation_edit, name="formulation_edit"),
     path("formulations/<int:pk>/acknowledge/", views.formulation_acknowledge, name="formulation_acknowledge"),
+    path("plans/new/", views.plan_new, name="plan_new"),
+    path("plans/preview/", views.plan_preview, name="plan_preview"),
+    path("plans/<uuid:pk>/", views.plan_detail, name="plan_detail"),
+    path("plans/<uuid:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
+    path("plans/<uuid:pk>/print/", views.plan_print_preview, name="plan_print_preview"),
+    path("plans/<uuid:pk>/stop/", views.plan_stop, name="plan_stop"),
+    path("sessions/<uuid:pk>/", views.session_detail, name="session_detail"),
+    path("sessions/<uuid:pk>/amend/", views.session_amend, name="session_amend"),
+    path("lots/", views.lot_recall, name="lot_recall"),
 ]

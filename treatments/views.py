@@ -1,21 +1,49 @@
+import csv
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_weasyprint import WeasyTemplateResponse
 
+from clinic.models import User
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from patients.views import get_patient_for_user
-from treatments import safety
-from treatments.cocktails import CocktailBlocked, compose_formulation, revise_formulation
-from treatments.forms import AcknowledgementForm, FormulationFilterForm, FormulationForm, LineFormSet
-from treatments.models import Formulation, FormulationLine, Indication, Unit
+from treatments import plans, safety
+from treatments.cocktails import CocktailBlocked, compose_formulation, describe_line, revise_formulation
+from treatments.forms import (
+    AcknowledgementForm,
+    AmendSessionForm,
+    FormulationFilterForm,
+    FormulationForm,
+    LineFormSet,
+    LotFormSet,
+    PlanAreaFormSet,
+    PlanForm,
+    RecordSessionForm,
+    SessionAreaFormSet,
+    StopPlanForm,
+)
+from treatments.models import (
+    Formulation,
+    FormulationLine,
+    Indication,
+    PlanArea,
+    Protocol,
+    SessionLot,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+    Unit,
+)
 
 RECENT_PATIENT_COCKTAILS = 20
 LINES_WITH_INGREDIENTS = Prefetch("lines", queryset=FormulationLine.objects.select_related("ingredient"))
@@ -269,3 +297,416 @@ def validate_int(value: str) -> int:
         return int(value)
     except (TypeError, ValueError):
         raise Http404 from None
+
+
+def get_plan_for_user(user, pk: UUID) -> TreatmentPlan:
+    """The plan if `user` may see it; 404 otherwise."""
+    return get_object_or_404(
+        TreatmentPlan.objects.visible_to(user).select_related(
+            "patient", "prescriber", "protocol", "formulation", "created_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_session_for_user(user, pk: UUID) -> TreatmentSession:
+    return get_object_or_404(
+        TreatmentSession.objects.visible_to(user).select_related(
+            "plan__patient", "plan__formulation", "practitioner", "formulation", "recorded_by"
+        ),
+        pk=pk,
+    )
+
+
+def plan_initial(patient: Patient, protocol: Protocol | None) -> tuple[dict, list[dict]]:
+    """What the plan form starts from: the protocol's defaults, the patient's latest cocktail
+    for that indication (or the protocol's template), today's date."""
+    initial = {"start_date": timezone.localdate(), "protocol": protocol}
+    default_areas = set()
+    if protocol:
+        own = (
+            Formulation.objects.current()
+            .filter(patient=patient, indication=protocol.indication)
+            .order_by("-created_at")
+            .first()
+        )
+        initial.update(
+            formulation=own or protocol.default_formulation,
+            sessions_planned=protocol.sessions,
+            interval_days=protocol.interval_days,
+            min_days=protocol.min_days,
+            max_days=protocol.max_days,
+            maintenance_interval_days=protocol.maintenance_interval_days,
+            maintenance_count=protocol.maintenance_count,
+        )
+        default_areas = set(protocol.default_areas.all())
+    areas = [
+        {"area": area, "included": area in default_areas, "volume_ml": area.typical_volume_ml}
+        for area in TreatmentArea.objects.filter(active=True)
+    ]
+    return initial, areas
+
+
+def plan_forms(request: HttpRequest, patient: Patient, protocol: Protocol | None):
+    data = request.POST if request.method == "POST" else None
+    initial, area_initial = plan_initial(patient, protocol)
+    form = PlanForm(data, initial=initial, patient=patient)
+    areas = PlanAreaFormSet(data, initial=area_initial, prefix="areas")
+    return form, areas
+
+
+def unsaved_plan(form: PlanForm, patient: Patient) -> TreatmentPlan | None:
+    """The plan as the form stands, for previewing its dates; None until the dates can be computed."""
+    values = form.cleaned_data if form.is_bound else form.initial
+    needed = ("start_date", "sessions_planned", "interval_days", "min_days", "max_days")
+    if form.is_bound and any(name in form.errors for name in needed):
+        return None
+    if not all(values.get(name) for name in needed):
+        return None
+    return TreatmentPlan(
+        patient=patient,
+        protocol=values.get("protocol"),
+        start_date=values["start_date"],
+        sessions_planned=values["sessions_planned"],
+        interval_days=values["interval_days"],
+        min_days=values["min_days"],
+        max_days=values["max_days"],
+        maintenance_interval_days=values.get("maintenance_interval_days"),
+        maintenance_count=values.get("maintenance_count") or 0,
+    )
+
+
+def plan_summary(form: PlanForm, areas, patient: Patient) -> dict:
+    """The side panel of the plan form: generated dates, volume check and safety findings."""
+    summary = {"dates": [], "date_problem": "", "spacing_warnings": [], "findings": [], "volume": None}
+    plan = unsaved_plan(form, patient)
+    if plan is not None:
+        try:
+            summary["dates"] = plans.preview_dates(plan)
+        except ValidationError as error:
+            summary["date_problem"] = " ".join(error.messages)
+        summary["spacing_warnings"] = plans.spacing_warnings(plan)
+    values = form.cleaned_data if form.is_bound else form.initial
+    formulation = values.get("formulation")
+    if formulation:
+        summary["findings"] = safety.check_ingredients_for_patient(
+            patient=patient,
+            ingredients=[line.ingredient for line in formulation.lines.all()],
+            on_date=values.get("start_date") or timezone.localdate(),
+        )
+        chosen = areas.chosen() if areas.is_bound else [a for a in areas.initial if a["included"]]
+        summary["volume"] = {
+            "planned": sum((Decimal(str(a["volume_ml"])) for a in chosen), Decimal(0)),
+            "available": formulation.total_volume_ml,
+        }
+    return summary
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.DERMATOLOGIST)
+def plan_new(request: HttpRequest) -> HttpResponse:
+    patient = get_patient_for_user(
+        request.user, validate_uuid(request.GET.get("patient") or request.POST.get("patient"))
+    )
+    protocol_id = request.GET.get("protocol") or request.POST.get("protocol")
+    protocol = get_object_or_404(Protocol, pk=validate_int(protocol_id)) if protocol_id else None
+    form, areas = plan_forms(request, patient, protocol)
+    if request.method == "POST":
+        form_valid, areas_valid = form.is_valid(), areas.is_valid()
+        if form_valid and areas_valid:
+            plan = create_plan_from_forms(request, form, areas, patient)
+            if plan:
+                messages.success(request, f"The course is planned: {plan.sessions_planned} sessions.")
+                return redirect(plan)
+    context = {
+        "patient": patient,
+        "protocol": protocol,
+        "protocols": Protocol.objects.filter(active=True),
+        "form": form,
+        "areas": areas,
+        "summary": plan_summary(form, areas, patient),
+    }
+    return render(request, "treatments/plan_form.html", context)
+
+
+def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient: Patient) -> TreatmentPlan | None:
+    values = form.cleaned_data
+    draft = request.POST.get("action") == "draft"
+    try:
+        return plans.create_plan(
+            patient=patient,
+            formulation=values["formulation"],
+            areas=[plans.AreaVolume(a["area"], a["volume_ml"]) for a in areas.chosen()],
+            start_date=values["start_date"],
+            sessions_planned=values["sessions_planned"],
+            interval_days=values["interval_days"],
+            min_days=values["min_days"],
+            max_days=values["max_days"],
+            maintenance_interval_days=values["maintenance_interval_days"],
+            maintenance_count=values["maintenance_count"],
+            protocol=values["protocol"],
+            notes=values["notes"],
+            status=TreatmentPlan.Status.DRAFT if draft else TreatmentPlan.Status.ACTIVE,
+            acknowledgement_reason=values["acknowledgement_reason"],
+            created_by=request.user,
+        )
+    except CocktailBlocked as blocked:
+        form.add_error("formulation", "This cocktail cannot be given: " + " ".join(f.reason for f in blocked.findings))
+    except plans.MissingAcknowledgement as missing:
+        form.add_error(
+            "acknowledgement_reason",
+            "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
+        )
+    except ValidationError as error:
+        add_validation_error(form, error)
+    return None
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Put each message by its field when the form has it, else at the top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_preview(request: HttpRequest) -> HttpResponse:
+    patient = get_patient_for_user(request.user, validate_uuid(request.POST.get("patient")))
+    protocol_id = request.POST.get("protocol")
+    protocol = get_object_or_404(Protocol, pk=validate_int(protocol_id)) if protocol_id else None
+    form, areas = plan_forms(request, patient, protocol)
+    form.is_valid()
+    areas.is_valid()
+    return render(request, "treatments/_plan_summary.html", {"summary": plan_summary(form, areas, patient)})
+
+
+SESSIONS_WITH_DETAILS = Prefetch(
+    "sessions",
+    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots"),
+)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def plan_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_object_or_404(
+        TreatmentPlan.objects.visible_to(request.user)
+        .select_related("patient", "prescriber", "protocol", "formulation")
+        .prefetch_related(
+            SESSIONS_WITH_DETAILS,
+            Prefetch("areas", queryset=PlanArea.objects.select_related("area")),
+            "formulation__lines__ingredient",
+        ),
+        pk=pk,
+    )
+    context = {"plan": plan, "today": timezone.localdate(), "stop_form": StopPlanForm()}
+    return render(request, "treatments/plan_detail.html", context)
+
+
+def plan_document_context(plan: TreatmentPlan) -> dict:
+    return {
+        "plan": plan,
+        "clinic": {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE},
+        "lines": [describe_line(line) for line in plan.formulation.lines.all()],
+        "sessions": [s for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
+        "today": timezone.localdate(),
+    }
+
+
+def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
+    return get_object_or_404(
+        TreatmentPlan.objects.visible_to(user)
+        .select_related("patient", "formulation", "prescriber")
+        .prefetch_related(
+            "sessions",
+            Prefetch("areas", queryset=PlanArea.objects.select_related("area")),
+            "formulation__lines__ingredient",
+        ),
+        pk=pk,
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
+def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_document(request.user, pk)
+    filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
+    return WeasyTemplateResponse(
+        request, "documents/plan.html", plan_document_context(plan), filename=filename, attachment=False
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def plan_print_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_document(request.user, pk)
+    return render(request, "documents/plan.html", plan_document_context(plan) | {"preview": True})
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_stop(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    form = StopPlanForm(request.POST)
+    if form.is_valid():
+        plans.stop_plan(plan=plan, reason=form.cleaned_data["reason"], stopped_by=request.user)
+        messages.success(request, "The course is stopped; sessions not yet done are cancelled.")
+    else:
+        messages.error(request, "Say why the course is stopped.")
+    return redirect(plan)
+
+
+def session_forms(request: HttpRequest, session: TreatmentSession):
+    data = request.POST if request.method == "POST" else None
+    dermatologists = User.objects.filter(groups__name=Role.DERMATOLOGIST).order_by("last_name")
+    initial = {
+        "done_at": timezone.localtime().replace(second=0, microsecond=0),
+        "practitioner": request.user,
+        "formulation": session.plan.formulation.versions()[-1],
+        "reaction": TreatmentSession.Reaction.NONE,
+    }
+    record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
+    areas = SessionAreaFormSet(
+        data,
+        prefix="areas",
+        initial=[
+            {"area": planned.area, "volume_ml": planned.volume_ml, "technique": planned.area.technique}
+            for planned in session.plan.areas.select_related("area")
+        ],
+    )
+    lots = LotFormSet(data, prefix="lots")
+    return record, areas, lots
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.DERMATOLOGIST)
+def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    record = areas = lots = None
+    if not session.is_done and session.plan.status == TreatmentPlan.Status.ACTIVE:
+        record, areas, lots = session_forms(request, session)
+        if request.method == "POST":
+            valid = [record.is_valid(), areas.is_valid(), lots.is_valid()]
+            if all(valid):
+                recorded = record_session_from_forms(request, session, record, areas, lots)
+                if recorded:
+                    messages.success(request, f"Session {session.number} is recorded.")
+                    return redirect(recorded)
+    elif request.method == "POST":
+        messages.error(request, "This session cannot be recorded now.")
+        return redirect(session)
+    findings = safety.check_formulation_for_patient(
+        patient=session.plan.patient,
+        formulation=session.formulation or session.plan.formulation,
+        on_date=timezone.localdate(),
+    )
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "findings": findings,
+        "record": record,
+        "areas": areas,
+        "lots": lots,
+        "amend_form": AmendSessionForm(instance=session) if session.is_done else None,
+    }
+    return render(request, "treatments/session_detail.html", context, status=400 if request.method == "POST" else 200)
+
+
+def record_session_from_forms(request, session, record, areas, lots) -> TreatmentSession | None:
+    values = record.cleaned_data
+    try:
+        return plans.record_session(
+            session=session,
+            done_at=values["done_at"],
+            practitioner=values["practitioner"],
+            formulation=values["formulation"],
+            areas=[plans.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
+            lots=[plans.Lot(lot["product"], lot["lot_number"], lot["expiry_date"]) for lot in lots.cleaned_data if lot],
+            reaction=values["reaction"],
+            reaction_notes=values["reaction_notes"],
+            notes=values["notes"],
+            recorded_by=request.user,
+        )
+    except CocktailBlocked as blocked:
+        record.add_error(
+            "formulation", "This cocktail cannot be given: " + " ".join(f.reason for f in blocked.findings)
+        )
+    except ValidationError as error:
+        add_validation_error(record, error)
+    return None
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = AmendSessionForm(request.POST, instance=TreatmentSession.objects.get(pk=session.pk))
+    if form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "reason"}
+        try:
+            plans.amend_session(session=session, reason=form.cleaned_data["reason"], amended_by=request.user, **changes)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The record is corrected; the original stays in its history.")
+    else:
+        messages.error(request, "The correction was not saved: " + " ".join(m for e in form.errors.values() for m in e))
+    return redirect(session)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST)
+def lot_recall(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:60]
+    lots = SessionLot.objects.none()
+    if query:
+        lots = (
+            SessionLot.objects.filter(
+                lot_number__iexact=query, session__in=TreatmentSession.objects.visible_to(request.user)
+            )
+            .select_related("session__plan__patient", "session__practitioner")
+            .order_by("session__done_at")
+        )
+    if request.GET.get("format") == "csv" and query:
+        return recall_csv(query, lots)
+    return render(request, "treatments/lot_recall.html", {"query": query, "lots": lots})
+
+
+def recall_csv(query: str, lots) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="recall-lot-{slugify(query)}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "Lot",
+            "Product",
+            "Expiry",
+            "Session date",
+            "Patient",
+            "Date of birth",
+            "Phone",
+            "Email",
+            "Address",
+            "Practitioner",
+        ]
+    )
+    for lot in lots:
+        session, patient = lot.session, lot.session.plan.patient
+        writer.writerow(
+            [
+                lot.lot_number,
+                lot.product,
+                lot.expiry_date.isoformat(),
+                timezone.localtime(session.done_at).strftime("%Y-%m-%d %H:%M"),
+                patient.full_name,
+                patient.date_of_birth.isoformat(),
+                patient.phone,
+                patient.email,
+                patient.address.replace("\n", ", "),
+                str(session.practitioner),
+            ]
+        )
+    return response
