@@ -7,13 +7,15 @@ the sign-in page, a path a redirect there, 403 wrong role, 404 out of reach, 405
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from clinic.roles import Role
 from patients.models import Contraindication
 from patients.registry import record_condition
 from tests.factories import UserFactory
 from treatments.cocktails import LineSpec, compose_formulation
-from treatments.models import Indication, Ingredient
+from treatments.models import Indication, Ingredient, TreatmentArea
+from treatments.plans import AreaVolume, create_plan
 
 CALLERS = ["anonymous", "alice", "bob", "charlie", "derek", "margaret", "nobody"]
 
@@ -39,6 +41,17 @@ ACCESS = [
     ("/formulations/{formulation}/acknowledge/", [405, 405, 405, 405, 405, 405, 405]),
     ("/formulations/999999/", ["login", 403, 403, 403, 404, 403, 403]),
     ("/formulations/preview/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/plans/new/?patient={alice}", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/plans/new/", ["login", 403, 403, 403, 404, 403, 403]),
+    ("/plans/preview/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/plans/{plan}/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/plans/{plan}/plan.pdf", ["login", 200, 404, 200, 200, 403, 403]),
+    ("/plans/{plan}/print/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/plans/{plan}/stop/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/plans/00000000-0000-0000-0000-000000000000/", ["login", 403, 403, 404, 404, 403, 403]),
+    ("/sessions/{session}/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/sessions/{session}/amend/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/lots/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/healthz", [200, 200, 200, 200, 200, 200, 200]),
     ("/accounts/login/", [200, "/", "/", "/", "/", "/", "/"]),
     ("/accounts/logout/", [405, 405, 405, 405, 405, 405, 405]),
@@ -82,7 +95,25 @@ def objects(alice, derek):
         contraindication=Contraindication.objects.get(name="Keloid or hypertrophic scarring (self or family)"),
         recorded_by=derek,
     )
-    return {"alice": alice.pk, "formulation": cocktail.pk, "condition": condition.pk}
+    plan = create_plan(
+        patient=alice,
+        formulation=cocktail,
+        areas=[AreaVolume(TreatmentArea.objects.get(name="Face"), Decimal(1))],
+        start_date=timezone.localdate(),
+        sessions_planned=3,
+        interval_days=14,
+        min_days=7,
+        max_days=28,
+        created_by=derek,
+        acknowledgement_reason="No keloid on the face; agreed with the patient.",
+    )
+    return {
+        "alice": alice.pk,
+        "formulation": cocktail.pk,
+        "condition": condition.pk,
+        "plan": plan.pk,
+        "session": plan.sessions.get(number=1).pk,
+    }
 
 
 @pytest.mark.parametrize(("path", "caller", "expected"), CASES, ids=[f"{p} as {c}" for p, c, _ in CASES])
