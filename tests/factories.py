@@ -9,7 +9,8 @@ from factory.django import DjangoModelFactory
 from clinic.models import User
 from clinic.roles import Role
 from patients.models import Contraindication, Patient, PatientCondition
-from treatments.models import Formulation, FormulationLine, Indication, Ingredient, Unit
+from treatments.models import Formulation, FormulationLine, Indication, Ingredient, TreatmentArea, TreatmentPlan, Unit
+from treatments.plans import AreaVolume, create_plan
 
 
 class UserFactory(DjangoModelFactory):
@@ -102,3 +103,28 @@ class PatientConditionFactory(DjangoModelFactory):
     started_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=400))
     ended_on = None
     recorded_by = factory.SubFactory(UserFactory, role=Role.DERMATOLOGIST)
+
+
+class TreatmentPlanFactory(factory.Factory):
+    """A course planned through treatments.plans.create_plan, as the plan form does: four
+    fortnightly sessions (7 to 28 days apart) on the face, starting today, with a clinic
+    template of zinc that becomes the patient's own copy. Refusals raise as create_plan does."""
+
+    class Meta:
+        model = TreatmentPlan
+
+    patient = factory.SubFactory(PatientFactory)
+    created_by = factory.SubFactory(UserFactory, role=Role.DERMATOLOGIST)
+    formulation = factory.SubFactory(
+        FormulationFactory, ingredients=["Zinc"], created_by=factory.SelfAttribute("..created_by")
+    )
+    areas = factory.LazyFunction(lambda: [AreaVolume(TreatmentArea.objects.get(name="Face"), Decimal(2))])
+    start_date = factory.LazyFunction(timezone.localdate)
+    sessions_planned = 4
+    interval_days = 14
+    min_days = 7
+    max_days = 28
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> TreatmentPlan:
+        return create_plan(**kwargs)

@@ -122,6 +122,11 @@ def create_plan(
         raise ValidationError({"start_date": f"A course cannot start more than {START_DATE_GRACE_DAYS} days ago."})
     if not areas:
         raise ValidationError({"areas": "Choose at least one area."})
+    if len({area.area for area in areas}) < len(areas):
+        raise ValidationError({"areas": "Each area once, please."})
+    for area in areas:
+        if area.volume_ml < Decimal("0.1"):
+            raise ValidationError({"areas": f"{area.area}: plan at least 0.1 mL."})
     planned_volume = sum((area.volume_ml for area in areas), Decimal(0))
     if planned_volume > formulation.total_volume_ml:
         raise ValidationError(
@@ -220,7 +225,7 @@ def respace(plan: TreatmentPlan) -> None:
     maintenance sessions once the course is complete, and complete the plan when all are done."""
     sessions = {session.number: session for session in plan.sessions.all()}
     known = actual_dates(plan)
-    for planned in plan_series(rules_of(plan), plan.start_date, known):
+    for planned in plan_series(rules_of(plan), plan.start_date, known, strict=False):
         session = sessions.get(planned.number)
         if session is None:
             TreatmentSession.objects.create(
@@ -332,12 +337,15 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         for field, value in changes.items():
             before = getattr(session, field)
             if before != value:
-                diff[field] = [str(before), str(value)]
+                diff[field] = [as_recorded(before), as_recorded(value)]
                 setattr(session, field, value)
         if not diff:
             raise ValidationError("Nothing was changed.")
-        if "done_at" in changes and changes["done_at"] > timezone.now() + timedelta(minutes=5):
-            raise ValidationError({"done_at": "A session cannot be recorded in the future."})
+        if "done_at" in diff:
+            if session.done_at > timezone.now() + timedelta(minutes=5):
+                raise ValidationError({"done_at": "A session cannot be recorded in the future."})
+            if timezone.localtime(session.done_at).date() < session.plan.start_date:
+                raise ValidationError({"done_at": "This is before the course started."})
         session.full_clean()
         session.save(update_fields=list(diff))
         amendment = SessionAmendment.objects.create(
@@ -346,6 +354,13 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         if "done_at" in diff:
             respace(session.plan)
     return amendment
+
+
+def as_recorded(value) -> str:
+    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)
 
 
 def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> TreatmentPlan:
@@ -357,5 +372,7 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
         plan.status = TreatmentPlan.Status.STOPPED
         plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
         plan.save(update_fields=["status", "stop_reason"])
-        plan.sessions.filter(status=TreatmentSession.Status.PLANNED).update(status=TreatmentSession.Status.CANCELLED)
+        plan.sessions.filter(status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]).update(
+            status=TreatmentSession.Status.CANCELLED
+        )
     return plan

@@ -56,10 +56,15 @@ class PlannedSession:
         return not done and today > self.latest
 
 
-def plan_series(rules: SeriesRules, start: date, actual_dates: dict[int, date] | None = None) -> list[PlannedSession]:
+def plan_series(
+    rules: SeriesRules, start: date, actual_dates: dict[int, date] | None = None, *, strict: bool = True
+) -> list[PlannedSession]:
     """The sessions of a course starting on `start`. `actual_dates` maps a session number to
     the day it was done or is booked; later sessions are spaced from those days. Maintenance
-    sessions follow once every course session has an actual date."""
+    sessions follow once every course session has an actual date.
+
+    A window with no open day raises SeriesError; with `strict=False` (re-spacing around
+    what really happened, which cannot be refused) it becomes the next open day instead."""
     if problems := rules.problems():
         raise SeriesError(" ".join(problems))
     actual_dates = actual_dates or {}
@@ -75,7 +80,9 @@ def plan_series(rules: SeriesRules, start: date, actual_dates: dict[int, date] |
     for number in range(2, rules.sessions + 1):
         anchor = actual_dates.get(number - 1, sessions[-1].target)
         sessions.append(
-            spaced_session(number, anchor, rules.min_days, rules.interval_days, rules.max_days, rules, actual_dates)
+            spaced_session(
+                number, anchor, rules.min_days, rules.interval_days, rules.max_days, rules, actual_dates, strict
+            )
         )
     course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
     if course_done and rules.maintenance_count:
@@ -84,18 +91,27 @@ def plan_series(rules: SeriesRules, start: date, actual_dates: dict[int, date] |
         for number in range(rules.sessions + 1, rules.sessions + rules.maintenance_count + 1):
             anchor = actual_dates.get(number - 1, sessions[-1].target)
             session = spaced_session(
-                number, anchor, interval - tolerance, interval, interval + tolerance, rules, actual_dates
+                number, anchor, interval - tolerance, interval, interval + tolerance, rules, actual_dates, strict
             )
             sessions.append(PlannedSession(session.number, session.target, session.earliest, session.latest, True))
     return sessions
 
 
 def spaced_session(
-    number: int, anchor: date, min_days: int, interval_days: int, max_days: int, rules: SeriesRules, actual_dates
+    number: int,
+    anchor: date,
+    min_days: int,
+    interval_days: int,
+    max_days: int,
+    rules: SeriesRules,
+    actual_dates: dict[int, date],
+    strict: bool,
 ) -> PlannedSession:
     closed = rules.closed_weekdays
     earliest = next_open_day(anchor + timedelta(days=min_days), closed)
     latest = last_open_day(anchor + timedelta(days=max_days), closed, earliest)
+    if earliest > latest and not strict:
+        latest = earliest
     if earliest > latest:
         raise SeriesError(
             f"Session {number}: the clinic is closed on every day from {min_days} to {max_days} days after "
