@@ -215,6 +215,12 @@ class StopPlanForm(forms.Form):
 
 class RecordSessionForm(forms.ModelForm):
     formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
+    acknowledgement_reason = forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is it safe to go ahead despite the warnings?",
+    )
 
     class Meta:
         model = TreatmentSession

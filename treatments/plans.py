@@ -161,14 +161,7 @@ def create_plan(
     )
     if blocks := [finding for finding in findings if finding.is_block]:
         raise CocktailBlocked(blocks)
-    warnings = [finding for finding in findings if not finding.is_block]
-    if formulation.patient_id:
-        acknowledged = set(
-            SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
-                "finding_key", flat=True
-            )
-        )
-        warnings = [finding for finding in warnings if finding.key not in acknowledged]
+    warnings = warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
     if warnings and not acknowledgement_reason.strip():
         raise MissingAcknowledgement(warnings)
 
@@ -198,16 +191,52 @@ def create_plan(
                 for planned in dates
             ]
         )
-        for warning in warnings:
-            SafetyAcknowledgement.objects.create(
+        acknowledge_all(
+            patient=patient,
+            formulation=plan.formulation,
+            warnings=warnings,
+            reason=acknowledgement_reason,
+            acknowledged_by=created_by,
+        )
+    return plan
+
+
+def warnings_needing_a_reason(
+    *, patient: Patient, formulation: Formulation, findings: list[safety.Finding]
+) -> list[safety.Finding]:
+    """The warnings among `findings` that no one has acknowledged for this patient's cocktail."""
+    warnings = [finding for finding in findings if not finding.is_block]
+    if formulation.is_template:
+        return warnings
+    acknowledged = set(
+        SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
+            "finding_key", flat=True
+        )
+    )
+    return [finding for finding in warnings if finding.key not in acknowledged]
+
+
+def acknowledge_all(
+    *,
+    patient: Patient,
+    formulation: Formulation,
+    warnings: list[safety.Finding],
+    reason: str,
+    acknowledged_by: User,
+) -> None:
+    SafetyAcknowledgement.objects.bulk_create(
+        [
+            SafetyAcknowledgement(
                 patient=patient,
-                formulation=plan.formulation,
+                formulation=formulation,
                 finding_key=warning.key,
                 finding=warning.reason,
-                reason=acknowledgement_reason.strip(),
-                acknowledged_by=created_by,
+                reason=reason.strip(),
+                acknowledged_by=acknowledged_by,
             )
-    return plan
+            for warning in warnings
+        ]
+    )
 
 
 def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
@@ -261,9 +290,11 @@ def record_session(
     reaction: str = TreatmentSession.Reaction.NONE,
     reaction_notes: str = "",
     notes: str = "",
+    acknowledgement_reason: str = "",
 ) -> TreatmentSession:
-    """Record what was injected. The formulation version is frozen from now on, and the rest
-    of the course is re-spaced from this session's real date."""
+    """Record what was injected. The safety check runs again on the day: a block refuses,
+    a new warning needs a reason. The formulation version is frozen from now on, and the
+    rest of the course is re-spaced from this session's real date."""
     with transaction.atomic():
         session = TreatmentSession.objects.select_for_update().select_related("plan__patient").get(pk=session.pk)
         plan = session.plan
@@ -289,6 +320,16 @@ def record_session(
         findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
         if blocks := [finding for finding in findings if finding.is_block]:
             raise CocktailBlocked(blocks)
+        warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
+        if warnings and not acknowledgement_reason.strip():
+            raise MissingAcknowledgement(warnings)
+        acknowledge_all(
+            patient=plan.patient,
+            formulation=formulation,
+            warnings=warnings,
+            reason=acknowledgement_reason,
+            acknowledged_by=recorded_by,
+        )
         session.status = TreatmentSession.Status.DONE
         session.done_at = done_at
         session.practitioner = practitioner

@@ -607,6 +607,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "session": session,
         "plan": session.plan,
         "findings": findings,
+        "unacknowledged_warnings": [f for f in findings if not f.is_block and not f.acknowledgement],
         "record": record,
         "areas": areas,
         "lots": lots,

@@ -8,6 +8,8 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
+from patients.models import Contraindication
+from patients.registry import record_condition
 from tests.factories import FormulationFactory
 from tests.treatments.cocktail_forms import HYALURONIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC
 from treatments import plans
@@ -279,3 +281,31 @@ def test_chart_lists_courses_and_flags_an_overdue_session(client, charlie, derek
     assert "Skin rejuvenation course" in chart
     assert "session 1 overdue" in chart
     assert plan.sessions.get(number=1).is_overdue()
+
+
+def test_a_warning_that_appears_after_planning_needs_a_reason_at_the_session(derek, alice):
+    plan = make_plan(alice, derek)
+    record_condition(
+        patient=alice,
+        contraindication=Contraindication.objects.get(name="Keloid or hypertrophic scarring (self or family)"),
+        recorded_by=derek,
+    )
+    session = plan.sessions.get(number=1)
+    with pytest.raises(plans.MissingAcknowledgement):
+        record(session, derek)
+    session.refresh_from_db()
+    assert session.status == TreatmentSession.Status.PLANNED
+
+    plans.record_session(
+        session=session,
+        done_at=timezone.now(),
+        practitioner=derek,
+        formulation=plan.formulation,
+        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
+        lots=[plans.Lot("HA vial", "LOT-9", timezone.localdate() + timedelta(days=90))],
+        acknowledgement_reason="Keloid on the chest only; face treated.",
+        recorded_by=derek,
+    )
+    session.refresh_from_db()
+    assert session.is_done
+    assert plan.formulation.acknowledgements.get().reason == "Keloid on the chest only; face treated."
