@@ -240,13 +240,17 @@ def acknowledge_all(
 
 
 def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
-    """The sessions whose day is known: done (the day done). Booked sessions join in when
-    scheduling books them."""
-    return {
-        session.number: timezone.localtime(session.done_at).date()
-        for session in plan.sessions.all()
-        if session.status == TreatmentSession.Status.DONE
-    }
+    """The sessions whose day is known: the day done, or the day of the live appointment
+    that books them."""
+    known = {}
+    for session in plan.sessions.prefetch_related("appointments"):
+        if session.status == TreatmentSession.Status.DONE:
+            known[session.number] = timezone.localtime(session.done_at).date()
+        elif session.status == TreatmentSession.Status.BOOKED:
+            live = [a for a in session.appointments.all() if a.is_live]
+            if live:
+                known[session.number] = timezone.localtime(live[0].start).date()
+    return known
 
 
 def respace(plan: TreatmentPlan) -> None:

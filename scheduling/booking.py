@@ -1,0 +1,251 @@
+"""Booking, moving and cancelling appointments. Double bookings are impossible: every write
+checks and inserts inside one transaction that holds the write lock on SQLite (BEGIN
+IMMEDIATE), and on PostgreSQL exclusion constraints refuse an overlap that a concurrent
+booking slipped in (migration 0002)."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from clinic import roles
+from clinic.models import User
+from patients.models import Patient
+from scheduling.models import APPOINTMENT_MINUTES, Appointment, AppointmentChange, Room, TimeOff, WorkingHours
+from treatments import plans
+from treatments.models import TreatmentPlan, TreatmentSession
+
+
+class SlotTaken(Exception):
+    """Practitioner, room or patient already busy; the message says who and when."""
+
+
+def local_hm(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+def describe_clash(clash: Appointment, wanted: Appointment) -> str:
+    when = f"{local_hm(clash.start)}–{local_hm(clash.end)}"
+    if clash.practitioner_id == wanted.practitioner_id:
+        return f"{clash.practitioner} is already booked {when}."
+    if clash.room_id == wanted.room_id:
+        return f"{clash.room} is already taken {when}."
+    return f"{clash.patient.full_name} already has an appointment {when}."
+
+
+def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> None:
+    """Everything but overlaps: grid and length, the past, opening days, working hours,
+    time off, and the treatment session's window. Raises ValidationError by field."""
+    appointment.full_clean(exclude=["booked_by", "session"])
+    now = now or timezone.now()
+    if appointment.start < now:
+        raise ValidationError({"start": "That time has passed."})
+    practitioner = appointment.practitioner
+    if not roles.is_dermatologist(practitioner):
+        raise ValidationError({"practitioner": f"{practitioner} does not give treatments."})
+    if not appointment.room.active:
+        raise ValidationError({"room": f"{appointment.room} is not in use."})
+    start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
+    if start.weekday() in settings.CLINIC_CLOSED_WEEKDAYS:
+        raise ValidationError({"start": f"The clinic is closed on {start:%A}s."})
+    if (
+        end.date() != start.date()
+        or not WorkingHours.objects.filter(
+            practitioner=practitioner, weekday=start.weekday(), start__lte=start.time(), end__gte=end.time()
+        ).exists()
+    ):
+        raise ValidationError({"start": f"{practitioner} does not work {start:%A %d/%m} {start:%H:%M}–{end:%H:%M}."})
+    away = (
+        TimeOff.objects.filter(start__lt=appointment.end, end__gt=appointment.start)
+        .filter(
+            Q(practitioner=practitioner) | Q(room=appointment.room) | Q(practitioner__isnull=True, room__isnull=True)
+        )
+        .first()
+    )
+    if away:
+        raise ValidationError({"start": f"Not available: {away}, {away.reason}."})
+    session = appointment.session
+    if session is not None:
+        if session.plan.patient_id != appointment.patient_id:
+            raise ValidationError({"session": "That session belongs to another patient's course."})
+        if session.status not in (TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED):
+            raise ValidationError({"session": f"That session is {session.get_status_display().lower()}."})
+        if session.plan.status != TreatmentPlan.Status.ACTIVE:
+            raise ValidationError({"session": "That course is not active."})
+        if not session.earliest_date <= start.date() <= session.latest_date:
+            raise ValidationError(
+                {
+                    "start": f"Session {session.number} should fall between {session.earliest_date:%d/%m} and "
+                    f"{session.latest_date:%d/%m/%Y}."
+                }
+            )
+
+
+def ensure_free(appointment: Appointment) -> None:
+    clash = (
+        Appointment.objects.live()
+        .overlapping(appointment.start, appointment.end)
+        .filter(Q(practitioner=appointment.practitioner) | Q(room=appointment.room) | Q(patient=appointment.patient))
+        .exclude(pk=appointment.pk)
+        .select_related("practitioner", "room", "patient")
+        .first()
+    )
+    if clash:
+        raise SlotTaken(describe_clash(clash, appointment))
+
+
+def refused_by_constraint(error: IntegrityError) -> SlotTaken:
+    """PostgreSQL: a concurrent booking won and the exclusion constraint refused ours."""
+    message = str(error)
+    if "practitioner_no_overlap" in message:
+        return SlotTaken("The practitioner was booked at that time a moment ago.")
+    if "room_no_overlap" in message:
+        return SlotTaken("The room was booked at that time a moment ago.")
+    if "patient_no_overlap" in message:
+        return SlotTaken("The patient was booked at that time a moment ago.")
+    if "appointment_one_live_per_session" in message:
+        return SlotTaken("That session was booked a moment ago.")
+    raise error
+
+
+def book_appointment(
+    *,
+    patient: Patient,
+    practitioner: User,
+    room: Room,
+    start: datetime,
+    minutes: int,
+    booked_by: User,
+    session: TreatmentSession | None = None,
+) -> Appointment:
+    if minutes not in APPOINTMENT_MINUTES:
+        raise ValidationError({"minutes": "Book 30, 45 or 60 minutes."})
+    appointment = Appointment(
+        patient=patient,
+        practitioner=practitioner,
+        room=room,
+        start=start,
+        end=start + timedelta(minutes=minutes),
+        session=session,
+        booked_by=booked_by,
+    )
+    check_bookable(appointment)
+    try:
+        with transaction.atomic():
+            # On SQLite this BEGIN IMMEDIATE holds the write lock, so no other booking can
+            # slip between the check and the insert.
+            ensure_free(appointment)
+            if session is not None and session.appointments.live().exists():
+                raise SlotTaken(f"Session {session.number} is already booked.")
+            appointment.save(force_insert=True)
+            AppointmentChange.objects.create(
+                appointment=appointment, changed_by=booked_by, description=f"Booked {describe_when(appointment)}"
+            )
+            if session is not None:
+                TreatmentSession.objects.filter(pk=session.pk).update(status=TreatmentSession.Status.BOOKED)
+                plans.respace(session.plan)
+    except IntegrityError as error:
+        raise refused_by_constraint(error) from None
+    return appointment
+
+
+def describe_when(appointment: Appointment) -> str:
+    start = timezone.localtime(appointment.start)
+    return (
+        f"{start:%a %d/%m/%Y %H:%M}–{local_hm(appointment.end)} with {appointment.practitioner} in {appointment.room}"
+    )
+
+
+def reschedule_appointment(
+    *,
+    appointment: Appointment,
+    start: datetime,
+    minutes: int,
+    practitioner: User,
+    room: Room,
+    rescheduled_by: User,
+) -> Appointment:
+    """Move a booked appointment; its history keeps where it was."""
+    if minutes not in APPOINTMENT_MINUTES:
+        raise ValidationError({"minutes": "Book 30, 45 or 60 minutes."})
+    if appointment.status != Appointment.Status.BOOKED:
+        raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be moved.")
+    before = describe_when(appointment)
+    moved = Appointment.objects.select_related("session__plan", "patient").get(pk=appointment.pk)
+    moved.start, moved.end = start, start + timedelta(minutes=minutes)
+    moved.practitioner, moved.room = practitioner, room
+    check_bookable(moved)
+    try:
+        with transaction.atomic():
+            ensure_free(moved)
+            moved.save()
+            AppointmentChange.objects.create(
+                appointment=moved,
+                changed_by=rescheduled_by,
+                description=f"Moved from {before} to {describe_when(moved)}",
+            )
+            if moved.session is not None:
+                plans.respace(moved.session.plan)
+    except IntegrityError as error:
+        raise refused_by_constraint(error) from None
+    return moved
+
+
+def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: User) -> Appointment:
+    """Cancel and free the slot; a course session it booked goes back to planned."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status != Appointment.Status.BOOKED:
+            raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be cancelled.")
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancellation_reason = reason[:200]
+        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        AppointmentChange.objects.create(
+            appointment=appointment, changed_by=cancelled_by, description=f"Cancelled: {reason}"
+        )
+        release_session(appointment)
+    return appointment
+
+
+def release_session(appointment: Appointment) -> None:
+    if appointment.session_id:
+        session = TreatmentSession.objects.select_related("plan").get(pk=appointment.session_id)
+        if session.status == TreatmentSession.Status.BOOKED:
+            session.status = TreatmentSession.Status.PLANNED
+            session.save(update_fields=["status"])
+            plans.respace(session.plan)
+
+
+# What each status button may do, from which status.
+TRANSITIONS = {
+    "check_in": (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, "Checked in"),
+    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, "Done"),
+    "no_show": (Appointment.Status.BOOKED, Appointment.Status.NO_SHOW, "Marked as no-show"),
+}
+
+
+def set_appointment_status(*, appointment: Appointment, action: str, changed_by: User) -> Appointment:
+    if action not in TRANSITIONS:
+        raise ValidationError("Unknown action.")
+    required, new_status, description = TRANSITIONS[action]
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if appointment.status != required:
+            raise ValidationError(
+                f"The appointment is {appointment.get_status_display().lower()}; it cannot be "
+                f"{description.lower()} now."
+            )
+        if action in ("check_in", "no_show") and timezone.localtime(appointment.start).date() != timezone.localdate():
+            raise ValidationError("Only today's appointments can be checked in or marked as no-show.")
+        appointment.status = new_status
+        appointment.save(update_fields=["status", "updated_at"])
+        AppointmentChange.objects.create(appointment=appointment, changed_by=changed_by, description=description)
+        if new_status == Appointment.Status.NO_SHOW:
+            release_session(appointment)
+    return appointment

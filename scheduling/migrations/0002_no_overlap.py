@@ -1,0 +1,38 @@
+"""PostgreSQL refuses overlapping live appointments itself: per practitioner, per room and
+per patient. SQLite has no exclusion constraints; there booking.py checks and inserts inside
+one write-locked transaction (BEGIN IMMEDIATE), so two bookings cannot interleave."""
+
+from django.db import migrations
+
+LIVE = "status IN ('booked', 'checked_in', 'done')"
+
+
+def exclusion(column: str) -> tuple[str, str]:
+    name = f"appointment_{column.removesuffix('_id')}_no_overlap"
+    add = (
+        f"ALTER TABLE scheduling_appointment ADD CONSTRAINT {name} "
+        f"EXCLUDE USING gist ({column} WITH =, tstzrange(start, \"end\", '[)') WITH &&) WHERE ({LIVE})"
+    )
+    drop = f"ALTER TABLE scheduling_appointment DROP CONSTRAINT {name}"
+    return add, drop
+
+
+class PostgreSQLOnly(migrations.RunSQL):
+    """RunSQL that does nothing on other databases, like Django's BtreeGistExtension."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("scheduling", "0001_initial")]
+
+    operations = [
+        PostgreSQLOnly("CREATE EXTENSION IF NOT EXISTS btree_gist", migrations.RunSQL.noop),
+        *(PostgreSQLOnly(*exclusion(column)) for column in ("practitioner_id", "room_id", "patient_id")),
+    ]

@@ -1,0 +1,200 @@
+import secrets
+import uuid
+from datetime import datetime, timedelta
+from typing import Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic import roles
+
+GRID_MINUTES = 15
+APPOINTMENT_MINUTES = (30, 45, 60)
+
+
+class Room(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingHours(models.Model):
+    """One interval a practitioner works on a weekday; several per day are allowed."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0
+        TUESDAY = 1
+        WEDNESDAY = 2
+        THURSDAY = 3
+        FRIDAY = 4
+        SATURDAY = 5
+        SUNDAY = 6
+
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = models.TimeField()
+    end = models.TimeField()
+
+    class Meta:
+        ordering = ["practitioner", "weekday", "start"]
+        verbose_name_plural = "working hours"
+        constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="hours_start_before_end")]
+
+    def __str__(self) -> str:
+        return f"{self.practitioner}: {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": "The end must come after the start."})
+
+
+class TimeOff(models.Model):
+    """A practitioner away, a room out of use, or (with neither) the whole clinic closed."""
+
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="time_off"
+    )
+    room = models.ForeignKey(Room, on_delete=models.CASCADE, null=True, blank=True, related_name="time_off")
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["start"]
+        verbose_name_plural = "time off"
+        constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="time_off_start_before_end")]
+
+    def __str__(self) -> str:
+        who = self.practitioner or self.room or "Whole clinic"
+        return f"{who}: {timezone.localtime(self.start):%d/%m %H:%M} – {timezone.localtime(self.end):%d/%m %H:%M}"
+
+    def clean(self) -> None:
+        if self.start and self.end and self.start >= self.end:
+            raise ValidationError({"end": "The end must come after the start."})
+
+
+class AppointmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            return self.filter(patient__portal_user=user)
+        return self.none()
+
+    def live(self) -> Self:
+        return self.filter(status__in=Appointment.LIVE)
+
+    def overlapping(self, start: datetime, end: datetime) -> Self:
+        # Half-open: 10:00–10:30 and 10:30–11:00 do not clash.
+        return self.filter(start__lt=end, end__gt=start)
+
+    def on_day(self, day) -> Self:
+        start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+        return self.overlapping(start, start + timedelta(days=1))
+
+
+class Appointment(models.Model):
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        CHECKED_IN = "checked_in", "Checked in"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    LIVE = [Status.BOOKED, Status.CHECKED_IN, Status.DONE]  # only these may not overlap
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
+    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
+    start = models.DateTimeField(db_index=True)
+    end = models.DateTimeField()
+    session = models.ForeignKey(
+        "treatments.TreatmentSession", on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    cancellation_reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AppointmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        indexes = [models.Index(fields=["practitioner", "start"], name="appointment_practitioner_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="appointment_start_before_end"),
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(session__isnull=False, status__in=["booked", "checked_in", "done"]),
+                name="appointment_one_live_per_session",
+            ),
+        ]
+        # The no-overlap exclusion constraints live in migration 0002 (PostgreSQL only).
+
+    def __str__(self) -> str:
+        local = timezone.localtime(self.start)
+        return f"{self.patient.full_name}, {local:%d/%m/%Y %H:%M} with {self.practitioner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("appointment_detail", args=[self.pk])
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start) / timedelta(minutes=1))
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in self.LIVE
+
+    def clean(self) -> None:
+        if not (self.start and self.end):
+            return  # clean_fields() has reported it already
+        local = timezone.localtime(self.start)
+        if self.minutes not in APPOINTMENT_MINUTES or local.minute % GRID_MINUTES or local.second:
+            raise ValidationError({"start": "Book 30, 45 or 60 minutes, starting on a quarter hour."})
+
+
+class AppointmentChange(models.Model):
+    """The history of an appointment: booked, moved, cancelled, checked in…"""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(default=timezone.now)
+    description = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarFeed(models.Model):
+    """A practitioner's private calendar address; revoking it makes the old address 404."""
+
+    practitioner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.practitioner}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calendar_feed", args=[self.token])
