@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("patients.urls")),
     path("", include("treatments.urls")),
+    path("", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,12 +3,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clinic import roles
 from clinic.roles import Role, role_required
 from patients.models import Patient
+from scheduling.models import Appointment
 
 
 @require_GET
@@ -24,8 +26,17 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
 def today(request: HttpRequest) -> HttpResponse:
-    recent_patients = Patient.objects.visible_to(request.user).active().order_by("-updated_at")[:8]
-    return render(request, "clinic/today.html", {"recent_patients": recent_patients})
+    user = request.user
+    appointments = (
+        Appointment.objects.visible_to(user).on_day(timezone.localdate()).exclude(status=Appointment.Status.CANCELLED)
+    )
+    if roles.is_dermatologist(user) and not roles.has_role(user, Role.FRONT_DESK):
+        appointments = appointments.filter(practitioner=user)  # a dermatologist's own day
+    context = {
+        "appointments": appointments.with_what_to_prepare().order_by("start"),
+        "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
+    }
+    return render(request, "clinic/today.html", context)
 
 
 @require_GET

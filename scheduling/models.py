@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic import roles
+from treatments.models import FormulationLine, PlanArea
 
 GRID_MINUTES = 15
 APPOINTMENT_MINUTES = (30, 45, 60)
@@ -96,6 +97,15 @@ class AppointmentQuerySet(models.QuerySet):
     def overlapping(self, start: datetime, end: datetime) -> Self:
         # Half-open: 10:00–10:30 and 10:30–11:00 do not clash.
         return self.filter(start__lt=end, end__gt=start)
+
+    def with_what_to_prepare(self) -> Self:
+        """Patient, room, and for a course session its areas and cocktail lines."""
+        return self.select_related("patient", "practitioner", "room", "session__plan__formulation").prefetch_related(
+            models.Prefetch("session__plan__areas", queryset=PlanArea.objects.select_related("area")),
+            models.Prefetch(
+                "session__plan__formulation__lines", queryset=FormulationLine.objects.select_related("ingredient")
+            ),
+        )
 
     def on_day(self, day) -> Self:
         start = timezone.make_aware(datetime.combine(day, datetime.min.time()))

@@ -1,0 +1,80 @@
+from datetime import datetime
+
+from django import forms
+
+from clinic.models import User
+from clinic.roles import Role
+from patients.models import Patient
+from scheduling.models import APPOINTMENT_MINUTES, Room
+from treatments.models import TreatmentSession
+
+MINUTE_CHOICES = [(minutes, f"{minutes} minutes") for minutes in APPOINTMENT_MINUTES]
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """`YYYY-MM-DDTHH:MM` in the clinic's time, as a datetime-local input sends it."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 900}, format="%Y-%m-%dT%H:%M")
+    input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+
+    def to_python(self, value) -> datetime | None:
+        moment = super().to_python(value)
+        if moment is not None and moment.year < 2000:
+            raise forms.ValidationError("Enter a date from this century.")
+        return moment
+
+
+def dermatologists():
+    return User.objects.filter(groups__name=Role.DERMATOLOGIST, is_active=True).order_by("last_name", "first_name")
+
+
+class AppointmentForm(forms.Form):
+    """The booking form; its fields are named after book_appointment's parameters."""
+
+    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), widget=forms.HiddenInput, to_field_name="pk")
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
+    start = LocalDateTimeField(label="Start")
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, label="Length")
+    session = forms.ModelChoiceField(
+        queryset=TreatmentSession.objects.none(), required=False, label="Course session", to_field_name="pk"
+    )
+
+    def __init__(self, *args, patients, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["patient"].queryset = patients
+        self.fields["practitioner"].queryset = dermatologists()
+        self.fields["session"].queryset = TreatmentSession.objects.filter(
+            status=TreatmentSession.Status.PLANNED, plan__status="active", plan__patient__in=patients
+        ).select_related("plan")
+        self.fields["session"].label_from_instance = lambda session: (
+            f"Session {session.number} of the {session.plan.get_indication_display().lower()} course "
+            f"({session.earliest_date:%d/%m}–{session.latest_date:%d/%m})"
+        )
+        self.fields["patient"].error_messages["invalid_choice"] = "Choose a patient from the search."
+
+
+class RescheduleForm(forms.Form):
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
+    start = LocalDateTimeField(label="New start")
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label="Length")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = dermatologists()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=200, label="Why is it cancelled?")
+
+
+class SlotQueryForm(forms.Form):
+    date = forms.DateField()
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, required=False)
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = dermatologists()

@@ -1,0 +1,112 @@
+"""Free slots for a day: three queries (working hours, rooms, and everything that makes
+someone or something busy), then a sweep over the 15-minute grid in Python."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from clinic.models import User
+from clinic.roles import Role
+from scheduling.models import GRID_MINUTES, Appointment, Room, TimeOff, WorkingHours
+
+
+@dataclass(frozen=True)
+class Slot:
+    start: datetime
+    end: datetime
+    practitioner: User
+    room: Room
+
+    def as_json(self) -> dict:
+        return {
+            "start": timezone.localtime(self.start).isoformat(),
+            "end": timezone.localtime(self.end).isoformat(),
+            "practitioner": self.practitioner.pk,
+            "practitioner_name": str(self.practitioner),
+            "room": self.room.pk,
+            "room_name": self.room.name,
+        }
+
+
+@dataclass(frozen=True)
+class Busy:
+    start: datetime
+    end: datetime
+    practitioner_id: int | None
+    room_id: int | None
+
+    @property
+    def whole_clinic(self) -> bool:
+        # Appointments always name both; time off with neither closes the clinic.
+        return self.practitioner_id is None and self.room_id is None
+
+    def overlaps(self, start: datetime, end: datetime) -> bool:
+        return self.start < end and start < self.end
+
+
+def local_moment(day: date, clock: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def busy_intervals(day_start: datetime, day_end: datetime) -> list[Busy]:
+    """Live appointments and time off overlapping the day, in one query."""
+    columns = ("start", "end", "practitioner_id", "room_id")
+    appointments = Appointment.objects.live().overlapping(day_start, day_end).order_by().values_list(*columns)
+    time_off = TimeOff.objects.filter(start__lt=day_end, end__gt=day_start).order_by().values_list(*columns)
+    return [Busy(*row) for row in appointments.union(time_off, all=True)]
+
+
+def free_slots(*, day: date, minutes: int, practitioner: User | None = None, room: Room | None = None) -> list[Slot]:
+    """Each start time on the grid where a practitioner (the one given, or any) works, is
+    free, and has a room (the one given, or the first free) for `minutes`; none in the past."""
+    if day.weekday() in settings.CLINIC_CLOSED_WEEKDAYS:
+        return []
+    hours = WorkingHours.objects.filter(
+        weekday=day.weekday(), practitioner__groups__name=Role.DERMATOLOGIST, practitioner__is_active=True
+    ).select_related("practitioner")
+    if practitioner is not None:
+        hours = hours.filter(practitioner=practitioner)
+    rooms = Room.objects.filter(active=True)
+    if room is not None:
+        rooms = rooms.filter(pk=room.pk)
+    rooms = list(rooms)
+    day_start = local_moment(day, time.min)
+    busy = busy_intervals(day_start, day_start + timedelta(days=1))
+    busy_by_practitioner, busy_by_room, clinic_closed = defaultdict(list), defaultdict(list), []
+    for interval in busy:
+        if interval.whole_clinic:
+            clinic_closed.append(interval)
+        if interval.practitioner_id is not None:
+            busy_by_practitioner[interval.practitioner_id].append(interval)
+        if interval.room_id is not None:
+            busy_by_room[interval.room_id].append(interval)
+
+    now = timezone.now()
+    length = timedelta(minutes=minutes)
+    slots = []
+    for interval in sorted(hours, key=lambda h: (h.practitioner.last_name, h.practitioner_id, h.start)):
+        start = local_moment(day, first_grid_time(interval.start))
+        close = local_moment(day, interval.end)
+        while start + length <= close:
+            end = start + length
+            practitioner_free = not any(
+                b.overlaps(start, end) for b in (*clinic_closed, *busy_by_practitioner[interval.practitioner_id])
+            )
+            if start >= now and practitioner_free:
+                free_room = next(
+                    (r for r in rooms if not any(b.overlaps(start, end) for b in busy_by_room[r.pk])), None
+                )
+                if free_room is not None:
+                    slots.append(Slot(start, end, interval.practitioner, free_room))
+            start += timedelta(minutes=GRID_MINUTES)
+    return sorted(slots, key=lambda slot: (slot.start, slot.practitioner.last_name))
+
+
+def first_grid_time(clock: time) -> time:
+    """`clock`, or the next quarter hour if it is not on one."""
+    minutes = clock.hour * 60 + clock.minute + (1 if clock.second or clock.microsecond else 0)
+    minutes = -(-minutes // GRID_MINUTES) * GRID_MINUTES
+    return time(minutes // 60, minutes % 60) if minutes < 24 * 60 else time.max

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from scheduling import views
+
+urlpatterns = [
+    path("schedule/", views.schedule_day, name="schedule_day"),
+    path("schedule/slots/", views.slots, name="slots"),
+    path("appointments/new/", views.appointment_new, name="appointment_new"),
+    path("appointments/patients/", views.patient_picker, name="patient_picker"),
+    path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment_detail"),
+    path("appointments/<uuid:pk>/reschedule/", views.appointment_reschedule, name="appointment_reschedule"),
+    path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
+    path("appointments/<uuid:pk>/status/", views.appointment_status, name="appointment_status"),
+]

@@ -1,0 +1,243 @@
+from datetime import date, time, timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clinic.roles import Role, role_required
+from patients.models import Patient
+from scheduling import booking
+from scheduling.forms import AppointmentForm, CancelForm, RescheduleForm, SlotQueryForm
+from scheduling.models import GRID_MINUTES, Appointment, Room, WorkingHours
+from scheduling.slots import free_slots, local_moment
+
+STAFF = (Role.FRONT_DESK, Role.DERMATOLOGIST)
+
+
+def get_appointment_for_user(user, pk: UUID) -> Appointment:
+    """The appointment if `user` may see it; 404 otherwise."""
+    return get_object_or_404(
+        Appointment.objects.visible_to(user).select_related(
+            "patient", "practitioner", "room", "booked_by", "session__plan"
+        ),
+        pk=pk,
+    )
+
+
+def parse_day(value: str | None) -> date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Http404("Not a date") from None
+
+
+@require_GET
+@role_required(*STAFF)
+def schedule_day(request: HttpRequest) -> HttpResponse:
+    day = parse_day(request.GET.get("date"))
+    by_room = request.GET.get("view") == "rooms"
+    appointments = list(
+        Appointment.objects.visible_to(request.user)
+        .on_day(day)
+        .live()
+        .select_related("patient", "practitioner", "room")
+        .order_by("start")
+    )
+    hours = list(WorkingHours.objects.filter(weekday=day.weekday()).select_related("practitioner"))
+    if by_room:
+        columns = list(Room.objects.filter(active=True))
+        key = "room_id"
+    else:
+        columns = sorted(
+            {h.practitioner for h in hours} | {a.practitioner for a in appointments}, key=lambda u: (u.last_name, u.pk)
+        )
+        key = "practitioner_id"
+    opening = min([h.start for h in hours], default=time(9)) if hours else time(9)
+    closing = max([h.end for h in hours], default=time(18)) if hours else time(18)
+    rows = []
+    moment = local_moment(day, opening)
+    close = local_moment(day, closing)
+    starts = {(getattr(a, key), timezone.localtime(a.start).replace(second=0, microsecond=0)): a for a in appointments}
+    covered = set()
+    while moment < close:
+        cells = []
+        for column in columns:
+            appointment = starts.get((column.pk, moment))
+            if appointment:
+                span = max(1, appointment.minutes // GRID_MINUTES)
+                for step in range(1, span):
+                    covered.add((column.pk, moment + timedelta(minutes=GRID_MINUTES * step)))
+                cells.append({"appointment": appointment, "span": span, "column": column})
+            elif (column.pk, moment) not in covered:
+                cells.append({"appointment": None, "span": 1, "column": column})
+        rows.append({"time": moment, "cells": cells})
+        moment += timedelta(minutes=GRID_MINUTES)
+    context = {
+        "day": day,
+        "previous_day": day - timedelta(days=1),
+        "next_day": day + timedelta(days=1),
+        "columns": columns,
+        "rows": rows,
+        "by_room": by_room,
+        "appointments": appointments,
+    }
+    return render(request, "scheduling/day.html", context)
+
+
+@require_GET
+@role_required(*STAFF)
+def slots(request: HttpRequest) -> HttpResponse:
+    form = SlotQueryForm(request.GET)
+    if not form.is_valid():
+        errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"errors": errors}, status=400)
+        return render(request, "scheduling/_slots.html", {"errors": errors}, status=400)
+    query = form.cleaned_data
+    found = free_slots(
+        day=query["date"],
+        minutes=query["minutes"] or 30,
+        practitioner=query["practitioner"],
+        room=query["room"],
+    )
+    if "application/json" in request.headers.get("Accept", ""):
+        return JsonResponse({"date": query["date"].isoformat(), "slots": [slot.as_json() for slot in found]})
+    return render(request, "scheduling/_slots.html", {"slots": found, "query": query})
+
+
+def patient_choices(user):
+    return Patient.objects.visible_to(user).active()
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def appointment_new(request: HttpRequest) -> HttpResponse:
+    initial = {"minutes": 30}
+    for name in ("patient", "practitioner", "room", "session", "minutes"):
+        if request.GET.get(name):
+            initial[name] = request.GET[name]
+    if request.GET.get("start"):
+        initial["start"] = request.GET["start"]
+    form = AppointmentForm(request.POST or None, initial=initial, patients=patient_choices(request.user))
+    status = 200
+    if form.is_valid():
+        try:
+            appointment = booking.book_appointment(**form.cleaned_data, booked_by=request.user)
+        except booking.SlotTaken as taken:
+            form.add_error("start", str(taken))
+            status = 409
+        except ValidationError as error:
+            add_error_by_field(form, error)
+        else:
+            messages.success(request, f"Booked: {booking.describe_when(appointment)}.")
+            return redirect(appointment)
+    patient = chosen_patient(form, request)
+    return render(request, "scheduling/appointment_form.html", {"form": form, "patient": patient}, status=status)
+
+
+def chosen_patient(form, request) -> Patient | None:
+    value = form.data.get("patient") if form.is_bound else form.initial.get("patient")
+    if not value:
+        return None
+    try:
+        return patient_choices(request.user).filter(pk=UUID(str(value))).first()
+    except ValueError:
+        return None
+
+
+def add_error_by_field(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@require_GET
+@role_required(*STAFF)
+def patient_picker(request: HttpRequest) -> HttpResponse:
+    """Search-as-you-type for the booking form."""
+    query = request.GET.get("q", "").strip()[:100]
+    patients = patient_choices(request.user).search(query)[:8] if len(query) >= 2 else []
+    return render(request, "scheduling/_patient_picker.html", {"patients": patients, "query": query})
+
+
+@require_GET
+@role_required(*STAFF)
+def appointment_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, pk)
+    context = {
+        "appointment": appointment,
+        "history": appointment.changes.select_related("changed_by"),
+        "cancel_form": CancelForm(),
+    }
+    return render(request, "scheduling/appointment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def appointment_reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, pk)
+    initial = {
+        "practitioner": appointment.practitioner,
+        "room": appointment.room,
+        "start": timezone.localtime(appointment.start).replace(tzinfo=None),
+        "minutes": appointment.minutes,
+    }
+    form = RescheduleForm(request.POST or None, initial=initial)
+    status = 200
+    if form.is_valid():
+        try:
+            moved = booking.reschedule_appointment(
+                appointment=appointment, **form.cleaned_data, rescheduled_by=request.user
+            )
+        except booking.SlotTaken as taken:
+            form.add_error("start", str(taken))
+            status = 409
+        except ValidationError as error:
+            add_error_by_field(form, error)
+        else:
+            messages.success(request, f"Moved to {booking.describe_when(moved)}.")
+            return redirect(moved)
+    return render(request, "scheduling/reschedule.html", {"form": form, "appointment": appointment}, status=status)
+
+
+@require_POST
+@role_required(*STAFF)
+def appointment_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the appointment is cancelled.")
+        return redirect(appointment)
+    try:
+        booking.cancel_appointment(
+            appointment=appointment, reason=form.cleaned_data["reason"], cancelled_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The appointment is cancelled; the slot is free again.")
+    return redirect(appointment)
+
+
+@require_POST
+@role_required(*STAFF)
+def appointment_status(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, pk)
+    try:
+        booking.set_appointment_status(
+            appointment=appointment, action=request.POST.get("action", ""), changed_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    next_url = request.POST.get("next")
+    if next_url in ("/today/",):
+        return redirect(next_url)
+    return redirect(appointment)

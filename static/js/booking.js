@@ -1,0 +1,29 @@
+// The booking form: a picked patient or slot fills the form's fields.
+(function () {
+  const form = document.getElementById("booking-form");
+  if (!form) return;
+  const patientInput = form.querySelector("input[name='patient']");
+  const chosen = document.getElementById("patient-chosen");
+  const results = document.getElementById("patient-results");
+
+  document.addEventListener("click", (event) => {
+    const patient = event.target.closest(".patient-choice");
+    if (patient) {
+      patientInput.value = patient.dataset.patient;
+      chosen.textContent = patient.dataset.label;
+      chosen.classList.remove("d-none");
+      results.innerHTML = "";
+      document.getElementById("patient-search").value = "";
+      return;
+    }
+    const slot = event.target.closest(".slot-choice");
+    if (slot) {
+      form.querySelector("[name='start']").value = slot.dataset.start;
+      form.querySelector("[name='room']").value = slot.dataset.room;
+      form.querySelector("[name='practitioner']").value = slot.dataset.practitioner;
+      form.querySelector("[name='minutes']").value = document.getElementById("slot-minutes").value;
+      document.querySelectorAll(".slot-choice.active").forEach((el) => el.classList.remove("active"));
+      slot.classList.add("active");
+    }
+  });
+})();
