@@ -2,14 +2,23 @@
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from clinic.roles import Role, role_required
 from patients.models import Patient
+from scheduling.models import Appointment
+from treatments.models import TreatmentPlan
 
 
 @require_GET
 @role_required(Role.PATIENT)
 def portal_home(request: HttpRequest) -> HttpResponse:
     patient = Patient.objects.visible_to(request.user).first()
-    return render(request, "patients/portal.html", {"patient": patient})
+    upcoming = (
+        Appointment.objects.visible_to(request.user)
+        .filter(start__gte=timezone.now(), status=Appointment.Status.BOOKED)
+        .select_related("practitioner", "room")[:10]
+    )
+    plans = TreatmentPlan.objects.visible_to(request.user).exclude(status=TreatmentPlan.Status.DRAFT)
+    return render(request, "patients/portal.html", {"patient": patient, "upcoming": upcoming, "plans": plans})

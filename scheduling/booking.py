@@ -3,7 +3,8 @@ checks and inserts inside one transaction that holds the write lock on SQLite (B
 IMMEDIATE), and on PostgreSQL exclusion constraints refuse an overlap that a concurrent
 booking slipped in (migration 0002)."""
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,8 +16,10 @@ from clinic import roles
 from clinic.models import User
 from patients.models import Patient
 from scheduling.models import APPOINTMENT_MINUTES, Appointment, AppointmentChange, Room, TimeOff, WorkingHours
+from scheduling.slots import Slot, free_slots
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession
+from treatments.series import plan_series
 
 
 class SlotTaken(Exception):
@@ -249,3 +252,110 @@ def set_appointment_status(*, appointment: Appointment, action: str, changed_by:
         if new_status == Appointment.Status.NO_SHOW:
             release_session(appointment)
     return appointment
+
+
+class TimeOfDay:
+    ANY = ""
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+    choices = [(ANY, "Any time"), (MORNING, "Morning"), (AFTERNOON, "Afternoon")]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    session: TreatmentSession
+    earliest: date
+    latest: date
+    slot: Slot | None
+
+
+def propose_course_bookings(
+    *,
+    plan: TreatmentPlan,
+    practitioner: User,
+    minutes: int,
+    weekday: int | None = None,
+    time_of_day: str = TimeOfDay.ANY,
+) -> list[Proposal]:
+    """For each session still to book, the first free slot in its window with `practitioner`,
+    preferring `weekday` and `time_of_day`. Each proposed day re-spaces the windows after it,
+    as booking it will."""
+    sessions = list(plan.sessions.filter(status=TreatmentSession.Status.PLANNED).order_by("number"))
+    known = plans.actual_dates(plan)
+    today = timezone.localdate()
+    proposals = []
+    for session in sessions:
+        planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
+        window = planned[session.number]
+        slot = first_preferred_slot(
+            practitioner=practitioner,
+            minutes=minutes,
+            days=[window.earliest + timedelta(days=n) for n in range((window.latest - window.earliest).days + 1)],
+            not_before=today,
+            weekday=weekday,
+            time_of_day=time_of_day,
+        )
+        proposals.append(Proposal(session, window.earliest, window.latest, slot))
+        if slot is None:
+            break  # later windows depend on this session's day
+        known[session.number] = timezone.localtime(slot.start).date()
+    return proposals
+
+
+def first_preferred_slot(
+    *, practitioner: User, minutes: int, days: list[date], not_before: date, weekday: int | None, time_of_day: str
+) -> Slot | None:
+    candidates = [day for day in days if day >= not_before]
+    preferred_days = [day for day in candidates if weekday is None or day.weekday() == weekday]
+    for group in (preferred_days, candidates):
+        for day in group:
+            slots = free_slots(day=day, minutes=minutes, practitioner=practitioner)
+            in_part_of_day = [slot for slot in slots if fits_time_of_day(slot, time_of_day)]
+            if in_part_of_day or (slots and group is candidates):
+                return (in_part_of_day or slots)[0]
+    return None
+
+
+def fits_time_of_day(slot: Slot, time_of_day: str) -> bool:
+    hour = timezone.localtime(slot.start).hour
+    if time_of_day == TimeOfDay.MORNING:
+        return hour < 12
+    if time_of_day == TimeOfDay.AFTERNOON:
+        return hour >= 12
+    return True
+
+
+class CourseNotBookable(Exception):
+    """Some session has no free slot in its window; the message says which."""
+
+
+def book_course(*, proposals: list[Proposal], minutes: int, booked_by: User) -> list[Appointment]:
+    """Book every proposal in one transaction: all of them, or none."""
+    missing = [proposal for proposal in proposals if proposal.slot is None]
+    if missing:
+        first = missing[0]
+        raise CourseNotBookable(
+            f"Session {first.session.number} has no free slot between {first.earliest:%d/%m} and "
+            f"{first.latest:%d/%m/%Y}. Book it by hand on another day or with another practitioner."
+        )
+    booked = []
+    with transaction.atomic():
+        for proposal in proposals:
+            session = TreatmentSession.objects.select_related("plan__patient").get(pk=proposal.session.pk)
+            try:
+                booked.append(
+                    book_appointment(
+                        patient=session.plan.patient,
+                        practitioner=proposal.slot.practitioner,
+                        room=proposal.slot.room,
+                        start=proposal.slot.start,
+                        minutes=minutes,
+                        session=session,
+                        booked_by=booked_by,
+                    )
+                )
+            except (SlotTaken, ValidationError) as refusal:
+                message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
+                raise CourseNotBookable(f"Session {session.number}: {message} Nothing was booked.") from None
+    return booked

@@ -5,7 +5,8 @@ from django import forms
 from clinic.models import User
 from clinic.roles import Role
 from patients.models import Patient
-from scheduling.models import APPOINTMENT_MINUTES, Room
+from scheduling.booking import TimeOfDay
+from scheduling.models import APPOINTMENT_MINUTES, Room, WorkingHours
 from treatments.models import TreatmentSession
 
 MINUTE_CHOICES = [(minutes, f"{minutes} minutes") for minutes in APPOINTMENT_MINUTES]
@@ -74,6 +75,23 @@ class SlotQueryForm(forms.Form):
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, required=False)
     practitioner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = dermatologists()
+
+
+class CourseBookingForm(forms.Form):
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label="Length")
+    weekday = forms.TypedChoiceField(
+        choices=[("", "Any day"), *WorkingHours.Weekday.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Preferred day",
+    )
+    time_of_day = forms.ChoiceField(choices=TimeOfDay.choices, required=False, label="Preferred time")
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -11,4 +11,8 @@ urlpatterns = [
     path("appointments/<uuid:pk>/reschedule/", views.appointment_reschedule, name="appointment_reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("appointments/<uuid:pk>/status/", views.appointment_status, name="appointment_status"),
+    path("appointments/<uuid:pk>/calendar.ics", views.appointment_ics, name="appointment_ics"),
+    path("plans/<uuid:pk>/book/", views.plan_book, name="plan_book"),
+    path("calendar/", views.my_calendar, name="my_calendar"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
 ]

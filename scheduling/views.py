@@ -8,12 +8,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clinic import roles
 from clinic.roles import Role, role_required
 from patients.models import Patient
-from scheduling import booking
-from scheduling.forms import AppointmentForm, CancelForm, RescheduleForm, SlotQueryForm
-from scheduling.models import GRID_MINUTES, Appointment, Room, WorkingHours
+from scheduling import booking, calendars
+from scheduling.forms import AppointmentForm, CancelForm, CourseBookingForm, RescheduleForm, SlotQueryForm
+from scheduling.models import APPOINTMENT_MINUTES, GRID_MINUTES, Appointment, CalendarFeed, Room, WorkingHours
 from scheduling.slots import free_slots, local_moment
+from treatments.models import TreatmentPlan
 
 STAFF = (Role.FRONT_DESK, Role.DERMATOLOGIST)
 
@@ -241,3 +243,81 @@ def appointment_status(request: HttpRequest, pk: UUID) -> HttpResponse:
     if next_url in ("/today/",):
         return redirect(next_url)
     return redirect(appointment)
+
+
+def course_minutes(plan: TreatmentPlan) -> int:
+    """The slot the plan's areas need, rounded up to a bookable length."""
+    needed = sum(planned.area.default_minutes for planned in plan.areas.select_related("area"))
+    return next((minutes for minutes in APPOINTMENT_MINUTES if minutes >= needed), APPOINTMENT_MINUTES[-1])
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(*STAFF)
+def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_object_or_404(
+        TreatmentPlan.objects.visible_to(request.user).select_related("patient", "prescriber"), pk=pk
+    )
+    if plan.status != TreatmentPlan.Status.ACTIVE:
+        messages.error(request, "Only an active course can be booked.")
+        return redirect(plan)
+    initial = {"practitioner": plan.prescriber, "minutes": course_minutes(plan)}
+    form = CourseBookingForm(request.POST or request.GET or None, initial=initial)
+    proposals = []
+    if form.is_bound and form.is_valid():
+        proposals = booking.propose_course_bookings(plan=plan, **form.cleaned_data)
+        if request.method == "POST":
+            try:
+                booked = booking.book_course(
+                    proposals=proposals, minutes=form.cleaned_data["minutes"], booked_by=request.user
+                )
+            except booking.CourseNotBookable as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                messages.success(request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked.")
+                return redirect(plan)
+    context = {"plan": plan, "form": form, "proposals": proposals}
+    return render(request, "scheduling/plan_book.html", context)
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """A practitioner's appointments from 30 days ago on; the secret token is the only key."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("practitioner"), token=token)
+    appointments = (
+        Appointment.objects.filter(practitioner=feed.practitioner, start__gte=timezone.now() - timedelta(days=30))
+        .exclude(status=Appointment.Status.CANCELLED)
+        .select_related("patient", "room", "practitioner")
+    )
+    body = calendars.calendar_of(appointments, name=f"Mesoplan: {feed.practitioner}", for_patient=False)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+@require_GET
+@role_required(*STAFF, Role.PATIENT)
+def appointment_ics(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_appointment_for_user(request.user, pk)
+    for_patient = roles.is_patient(request.user) and not roles.is_staff_member(request.user)
+    body = calendars.calendar_of([appointment], name="Mesotherapy appointment", for_patient=for_patient)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="appointment-{timezone.localtime(appointment.start):%Y-%m-%d}.ics"'
+    )
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.DERMATOLOGIST)
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """The dermatologist's working hours and private calendar address (new address on POST)."""
+    if request.method == "POST":
+        CalendarFeed.objects.filter(practitioner=request.user).delete()
+        CalendarFeed.objects.create(practitioner=request.user)
+        messages.success(request, "New calendar address made; the old one no longer works.")
+        return redirect("my_calendar")
+    feed = CalendarFeed.objects.filter(practitioner=request.user).first()
+    context = {
+        "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else None,
+        "hours": WorkingHours.objects.filter(practitioner=request.user),
+        "time_off": request.user.time_off.filter(end__gte=timezone.now()),
+    }
+    return render(request, "scheduling/my_calendar.html", context)

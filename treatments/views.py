@@ -485,7 +485,7 @@ def plan_preview(request: HttpRequest) -> HttpResponse:
 
 SESSIONS_WITH_DETAILS = Prefetch(
     "sessions",
-    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots"),
+    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots", "appointments"),
 )
 
 

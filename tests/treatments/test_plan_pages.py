@@ -267,8 +267,8 @@ def test_plan_page_queries_stay_flat(client, derek, alice, django_assert_max_num
     record(plan.sessions.get(number=1), derek)
     client.force_login(derek)
     # session, user, groups, plan with patient/prescriber/protocol/cocktail, sessions, their lots,
-    # areas, cocktail lines with ingredients
-    with django_assert_max_num_queries(9):
+    # their appointments, areas, cocktail lines with ingredients
+    with django_assert_max_num_queries(10):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["plan"].sessions.all()) == sessions
 
