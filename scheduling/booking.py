@@ -78,12 +78,10 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
             raise ValidationError({"session": f"That session is {session.get_status_display().lower()}."})
         if session.plan.status != TreatmentPlan.Status.ACTIVE:
             raise ValidationError({"session": "That course is not active."})
-        if not session.earliest_date <= start.date() <= session.latest_date:
+        earliest, latest = session.booking_window(now.astimezone(start.tzinfo).date())
+        if not earliest <= start.date() <= latest:
             raise ValidationError(
-                {
-                    "start": f"Session {session.number} should fall between {session.earliest_date:%d/%m} and "
-                    f"{session.latest_date:%d/%m/%Y}."
-                }
+                {"start": f"Session {session.number} should fall between {earliest:%d/%m} and {latest:%d/%m/%Y}."}
             )
 
 
@@ -288,15 +286,18 @@ def propose_course_bookings(
     for session in sessions:
         planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
         window = planned[session.number]
+        earliest, latest = window.earliest, window.latest
+        if today > latest:  # overdue: catch up as soon as possible, as booking allows
+            earliest, latest = today, today + (latest - earliest)
         slot = first_preferred_slot(
             practitioner=practitioner,
             minutes=minutes,
-            days=[window.earliest + timedelta(days=n) for n in range((window.latest - window.earliest).days + 1)],
+            days=[earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)],
             not_before=today,
             weekday=weekday,
             time_of_day=time_of_day,
         )
-        proposals.append(Proposal(session, window.earliest, window.latest, slot))
+        proposals.append(Proposal(session, earliest, latest, slot))
         if slot is None:
             break  # later windows depend on this session's day
         known[session.number] = timezone.localtime(slot.start).date()

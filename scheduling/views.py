@@ -275,7 +275,8 @@ def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
             else:
                 messages.success(request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked.")
                 return redirect(plan)
-    context = {"plan": plan, "form": form, "proposals": proposals}
+    bookable = bool(proposals) and all(proposal.slot for proposal in proposals)
+    context = {"plan": plan, "form": form, "proposals": proposals, "bookable": bookable}
     return render(request, "scheduling/plan_book.html", context)
 
 

@@ -557,9 +557,20 @@ class TreatmentSession(models.Model):
         return self.status == self.Status.DONE
 
     def is_overdue(self, today=None) -> bool:
-        """Its window has passed and it was neither done nor called off."""
+        """Its window has passed and it is neither done nor called off, nor booked for a day
+        still to come (a booked session's target is its appointment's day)."""
         today = today or timezone.localdate()
-        return self.status in (self.Status.PLANNED, self.Status.BOOKED) and today > self.latest_date
+        if today <= self.latest_date:
+            return False
+        return self.status == self.Status.PLANNED or (self.status == self.Status.BOOKED and today > self.target_date)
+
+    def booking_window(self, today=None) -> tuple:
+        """The days it may be booked on: its window, or for an overdue session a window of
+        the same length from today, to catch up as soon as possible."""
+        today = today or timezone.localdate()
+        if today > self.latest_date:
+            return today, today + (self.latest_date - self.earliest_date)
+        return self.earliest_date, self.latest_date
 
 
 class SessionArea(models.Model):

@@ -258,7 +258,11 @@ def respace(plan: TreatmentPlan) -> None:
     maintenance sessions once the course is complete, and complete the plan when all are done."""
     sessions = {session.number: session for session in plan.sessions.all()}
     known = actual_dates(plan)
-    for planned in plan_series(rules_of(plan), plan.start_date, known, strict=False):
+    course_done = all(
+        sessions.get(number) is not None and sessions[number].status == TreatmentSession.Status.DONE
+        for number in range(1, plan.sessions_planned + 1)
+    )
+    for planned in plan_series(rules_of(plan), plan.start_date, known, strict=False, course_done=course_done):
         session = sessions.get(planned.number)
         if session is None:
             TreatmentSession.objects.create(

@@ -57,11 +57,17 @@ class PlannedSession:
 
 
 def plan_series(
-    rules: SeriesRules, start: date, actual_dates: dict[int, date] | None = None, *, strict: bool = True
+    rules: SeriesRules,
+    start: date,
+    actual_dates: dict[int, date] | None = None,
+    *,
+    strict: bool = True,
+    course_done: bool | None = None,
 ) -> list[PlannedSession]:
     """The sessions of a course starting on `start`. `actual_dates` maps a session number to
     the day it was done or is booked; later sessions are spaced from those days. Maintenance
-    sessions follow once every course session has an actual date.
+    sessions follow once the course is done: by default when every course session has an
+    actual date; `course_done` says it outright when some of those dates are only bookings.
 
     A window with no open day raises SeriesError; with `strict=False` (re-spacing around
     what really happened, which cannot be refused) it becomes the next open day instead."""
@@ -84,7 +90,8 @@ def plan_series(
                 number, anchor, rules.min_days, rules.interval_days, rules.max_days, rules, actual_dates, strict
             )
         )
-    course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
+    if course_done is None:
+        course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
     if course_done and rules.maintenance_count:
         interval = rules.maintenance_interval_days
         tolerance = min(MAINTENANCE_TOLERANCE_DAYS, interval - 1)
