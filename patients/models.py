@@ -63,7 +63,7 @@ class PatientQuerySet(models.QuerySet):
         """Patients matching `query`: a date of birth (2024-03-01 or 01/03/2024), part of a
         phone number (separators ignored), or words each found in the first or last name,
         or part of the email address."""
-        query = query.strip()
+        query = query.replace("\x00", "").strip()
         if not query:
             return self
         born = parse_date_of_birth(query)
@@ -299,6 +299,11 @@ class PatientCondition(models.Model):
             raise ValidationError({"ended_on": "The end date cannot be in the future."})
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
             raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+        born = self.patient.date_of_birth if self.patient_id else None
+        for field in ("started_on", "ended_on"):
+            day = getattr(self, field)
+            if born and day and day < born:
+                raise ValidationError({field: "This is before the patient was born."})
 
     def waiting_period_ends_on(self) -> date | None:
         if self.ended_on is None:

@@ -3,6 +3,7 @@
 import logging
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -99,6 +100,8 @@ def record_condition(
 
 def end_condition(*, condition: PatientCondition, ended_on: date, ended_by: User) -> PatientCondition:
     """Record that a condition has ended; the row stays, so its waiting period still counts."""
+    if condition.ended_on is not None:
+        raise ValidationError({"ended_on": f"It already ended on {condition.ended_on:%d/%m/%Y}."})
     condition.ended_on = ended_on
     condition.full_clean()
     with transaction.atomic():

@@ -78,7 +78,7 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
             condition_form=condition_form or ConditionForm(),
             end_condition_form=EndConditionForm(initial={"ended_on": timezone.localdate()}),
         )
-    return render(request, "patients/chart.html", context, status=400 if condition_form else 200)
+    return render(request, "patients/chart.html", context)
 
 
 @require_GET

@@ -1,6 +1,29 @@
 from django.contrib import admin
 
-from treatments.models import Formulation, FormulationLine, Ingredient, SafetyAcknowledgement, TreatmentArea
+from treatments.models import (
+    Formulation,
+    FormulationLine,
+    Ingredient,
+    Protocol,
+    SafetyAcknowledgement,
+    SessionLot,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Clinical records: the app writes them with their rules; the admin only shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Ingredient)
@@ -51,11 +74,25 @@ class FormulationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SafetyAcknowledgement)
-class SafetyAcknowledgementAdmin(admin.ModelAdmin):
+class SafetyAcknowledgementAdmin(ReadOnlyAdmin):
     list_display = ["patient", "formulation", "finding", "acknowledged_by", "acknowledged_at"]
-    readonly_fields = [field.name for field in SafetyAcknowledgement._meta.fields]
 
-    def has_add_permission(self, request) -> bool:
+
+@admin.register(Protocol)
+class ProtocolAdmin(admin.ModelAdmin):
+    list_display = ["name", "indication", "sessions", "interval_days", "min_days", "max_days", "active"]
+    list_filter = ["indication", "active"]
+    filter_horizontal = ["default_areas"]
+    raw_id_fields = ["default_formulation"]
+
+
+class TreatmentSessionInline(admin.TabularInline):
+    model = TreatmentSession
+    fields = ["number", "maintenance", "target_date", "earliest_date", "latest_date", "status", "done_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None) -> bool:
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
@@ -63,3 +100,17 @@ class SafetyAcknowledgementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(TreatmentPlan)
+class TreatmentPlanAdmin(ReadOnlyAdmin):
+    list_display = ["patient", "indication", "status", "start_date", "prescriber"]
+    list_filter = ["status", "indication"]
+    search_fields = ["patient__last_name"]
+    inlines = [TreatmentSessionInline]
+
+
+@admin.register(SessionLot)
+class SessionLotAdmin(ReadOnlyAdmin):
+    list_display = ["lot_number", "product", "expiry_date", "session"]
+    search_fields = ["lot_number", "product"]

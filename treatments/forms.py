@@ -177,8 +177,9 @@ class PlanForm(forms.ModelForm):
             .order_by(models.F("patient").asc(nulls_last=True), "name")
             .prefetch_related("lines__ingredient")
         )
-        for name in ("sessions_planned", "interval_days", "min_days", "max_days"):
-            self.fields[name].widget.attrs["min"] = 1
+        for name in ("interval_days", "min_days", "max_days"):
+            self.fields[name].widget.attrs.update(min=3, max=365)
+        self.fields["sessions_planned"].widget.attrs.update(min=1, max=52)
 
 
 class PlanAreaForm(forms.Form):
@@ -278,6 +279,11 @@ LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max
 
 class AmendSessionForm(forms.ModelForm):
     reason = forms.CharField(max_length=300, label="Why is the record corrected?")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["done_at"].required = True
+        self.fields["reaction"].required = True
 
     class Meta:
         model = TreatmentSession

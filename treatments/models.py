@@ -234,9 +234,9 @@ class Formulation(models.Model):
 
     @cached_property
     def revising_makes_new_version(self) -> bool:
-        """Used by a session, or answered by an acknowledged warning: this version must stay
-        as it is, so revising it makes the next version."""
-        return self.is_frozen or self.acknowledgements.exists()
+        """Used by a session or planned in a course, or answered by an acknowledged warning:
+        this version must stay as it is, so revising it makes the next version."""
+        return self.is_frozen or self.acknowledgements.exists() or self.plans.exists()
 
     def freeze(self) -> None:
         """Mark this version as used by a session; from now on it never changes."""
@@ -336,19 +336,30 @@ class SafetyAcknowledgement(models.Model):
         return f"{self.finding} — acknowledged by {self.acknowledged_by}"
 
 
+# A year between sessions is the most a course can mean; it also keeps dates computable.
+MAX_SPACING_DAYS = 365
+SPACING_LIMIT = MaxValueValidator(MAX_SPACING_DAYS, "At most 365 days.")
+MAINTENANCE_LIMITS = [
+    MinValueValidator(7, "Maintenance sessions must be at least 7 days apart."),
+    MaxValueValidator(2 * MAX_SPACING_DAYS, "At most 730 days."),
+]
+
+
 class Protocol(models.Model):
     """A clinic's default course for an indication: the plan form starts from it."""
 
     name = models.CharField(max_length=120, unique=True)
     indication = models.CharField(max_length=20, choices=Indication.choices)
     sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
-    interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3)])
+    interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), SPACING_LIMIT])
     min_days = models.PositiveSmallIntegerField(
-        "minimum days between sessions", validators=[MinValueValidator(3)], help_text="Closer sessions warn."
+        "minimum days between sessions",
+        validators=[MinValueValidator(3), SPACING_LIMIT],
+        help_text="Closer sessions warn.",
     )
-    max_days = models.PositiveSmallIntegerField("maximum days between sessions")
-    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
-    maintenance_count = models.PositiveSmallIntegerField(default=0)
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
+    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
     default_areas = models.ManyToManyField(TreatmentArea, blank=True, related_name="+")
     default_formulation = models.ForeignKey(
         Formulation,
@@ -381,7 +392,8 @@ class TreatmentPlanQuerySet(models.QuerySet):
         if roles.is_staff_member(user):
             return self
         if roles.is_patient(user):
-            return self.filter(patient__portal_user=user)
+            # A draft is the dermatologist's work in progress, not yet the patient's plan.
+            return self.filter(patient__portal_user=user).exclude(status=TreatmentPlan.Status.DRAFT)
         return self.none()
 
 
@@ -404,13 +416,14 @@ class TreatmentPlan(models.Model):
         "number of sessions", validators=[MinValueValidator(1, "Plan at least one session."), MaxValueValidator(52)]
     )
     interval_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart.")]
+        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT]
     )
     min_days = models.PositiveSmallIntegerField(
-        "minimum days between sessions", validators=[MinValueValidator(3, "Sessions must be at least 3 days apart.")]
+        "minimum days between sessions",
+        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT],
     )
-    max_days = models.PositiveSmallIntegerField("maximum days between sessions")
-    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
     maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
     start_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
@@ -563,6 +576,13 @@ class TreatmentSession(models.Model):
         if today <= self.latest_date:
             return False
         return self.status == self.Status.PLANNED or (self.status == self.Status.BOOKED and today > self.target_date)
+
+    def clean(self) -> None:
+        if self.status == self.Status.DONE:
+            if not self.reaction:
+                raise ValidationError({"reaction": "Record the immediate reaction (or none)."})
+            if self.reaction == self.Reaction.OTHER and not self.reaction_notes.strip():
+                raise ValidationError({"reaction_notes": "Describe the reaction."})
 
     def booking_window(self, today=None) -> tuple:
         """The days it may be booked on: its window, or for an overdue session a window of

@@ -4,6 +4,7 @@ The dates come from treatments/series.py; this module stores them and re-spaces 
 a course whenever a session's real date is known.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -30,6 +31,8 @@ from treatments.models import (
     TreatmentSession,
 )
 from treatments.series import PlannedSession, SeriesError, SeriesRules, plan_series
+
+logger = logging.getLogger(__name__)
 
 # How far back a course may start: recording a course begun last week is fine, last year is a mistake.
 START_DATE_GRACE_DAYS = 7
@@ -75,6 +78,14 @@ def rules_of(plan: TreatmentPlan) -> SeriesRules:
     )
 
 
+def check_start_date(start_date: date) -> None:
+    today = timezone.localdate()
+    if start_date < today - timedelta(days=START_DATE_GRACE_DAYS):
+        raise ValidationError({"start_date": f"A course cannot start more than {START_DATE_GRACE_DAYS} days ago."})
+    if start_date > today + timedelta(days=365):
+        raise ValidationError({"start_date": "A course starts within the coming year."})
+
+
 def preview_dates(plan: TreatmentPlan) -> list[PlannedSession]:
     """The dates a plan not yet saved would get; ValidationError if the rules cannot give any."""
     try:
@@ -117,9 +128,7 @@ def create_plan(
     """Plan a course and generate its sessions. A clinic template becomes the patient's own
     cocktail first. Raises CocktailBlocked for a block, MissingAcknowledgement for warnings
     without a reason, ValidationError for anything else."""
-    today = timezone.localdate()
-    if start_date < today - timedelta(days=START_DATE_GRACE_DAYS):
-        raise ValidationError({"start_date": f"A course cannot start more than {START_DATE_GRACE_DAYS} days ago."})
+    check_start_date(start_date)
     if not areas:
         raise ValidationError({"areas": "Choose at least one area."})
     if len({area.area for area in areas}) < len(areas):
@@ -167,15 +176,7 @@ def create_plan(
 
     with transaction.atomic():
         if formulation.is_template:
-            plan.formulation = compose_formulation(
-                name=f"{formulation.name} — {patient.full_name}",
-                indication=formulation.indication,
-                total_volume_ml=formulation.total_volume_ml,
-                lines=[LineSpec(line.ingredient, line.amount, line.unit) for line in formulation.lines.all()],
-                notes=formulation.notes,
-                patient=patient,
-                created_by=created_by,
-            )
+            plan.formulation = patients_copy_of(formulation, patient=patient, created_by=created_by)
         plan.save()
         PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
         TreatmentSession.objects.bulk_create(
@@ -198,6 +199,45 @@ def create_plan(
             reason=acknowledgement_reason,
             acknowledged_by=created_by,
         )
+    return plan
+
+
+def patients_copy_of(template: Formulation, *, patient: Patient, created_by: User) -> Formulation:
+    """The patient's own copy of a clinic template: an identical one they already have, or a new one."""
+    name = f"{template.name} — {patient.full_name}"
+    lines = [LineSpec(line.ingredient, line.amount, line.unit) for line in template.lines.all()]
+    wanted = sorted((line.ingredient.pk, line.amount, line.unit) for line in lines)
+    for existing in Formulation.objects.current().filter(patient=patient, name=name).prefetch_related("lines"):
+        has = sorted((line.ingredient_id, line.amount, line.unit) for line in existing.lines.all())
+        if has == wanted and existing.total_volume_ml == template.total_volume_ml:
+            return existing
+    return compose_formulation(
+        name=name,
+        indication=template.indication,
+        total_volume_ml=template.total_volume_ml,
+        lines=lines,
+        notes=template.notes,
+        patient=patient,
+        created_by=created_by,
+    )
+
+
+def activate_plan(*, plan: TreatmentPlan, activated_by: User) -> TreatmentPlan:
+    """Start a course saved as a draft: its cocktail is checked again for today."""
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.select_for_update().select_related("patient", "formulation").get(pk=plan.pk)
+        if plan.status != TreatmentPlan.Status.DRAFT:
+            raise ValidationError(f"The course is {plan.get_status_display().lower()}, not a draft.")
+        findings = safety.check_formulation_for_patient(
+            patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate()
+        )
+        if blocks := [finding for finding in findings if finding.is_block]:
+            raise CocktailBlocked(blocks)
+        if warnings := [f for f in findings if not f.is_block and not f.acknowledgement]:
+            raise MissingAcknowledgement(warnings)
+        plan.status = TreatmentPlan.Status.ACTIVE
+        plan.save(update_fields=["status"])
+    logger.info("Plan %s activated by %s", plan.pk, activated_by.username)
     return plan
 
 
@@ -262,7 +302,11 @@ def respace(plan: TreatmentPlan) -> None:
         sessions.get(number) is not None and sessions[number].status == TreatmentSession.Status.DONE
         for number in range(1, plan.sessions_planned + 1)
     )
-    for planned in plan_series(rules_of(plan), plan.start_date, known, strict=False, course_done=course_done):
+    try:
+        series = plan_series(rules_of(plan), plan.start_date, known, strict=False, course_done=course_done)
+    except SeriesError as error:
+        raise ValidationError(str(error)) from None
+    for planned in series:
         session = sessions.get(planned.number)
         if session is None:
             TreatmentSession.objects.create(
@@ -319,6 +363,17 @@ def record_session(
             raise ValidationError({"done_at": "This is before the course started."})
         if not areas:
             raise ValidationError({"areas": "Record the volume injected in at least one area."})
+        planned_areas = set(plan.areas.values_list("area_id", flat=True))
+        recorded_areas = [area.area.pk for area in areas]
+        if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
+            raise ValidationError({"areas": "Record each of the course's areas once."})
+        earlier = plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
+        last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
+        if last_done and done_at <= last_done:
+            earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
+            raise ValidationError(
+                {"done_at": f"An earlier session was done on {earlier_day}; this one comes after it."}
+            )
         if not lots:
             raise ValidationError({"lots": "Record the lot of each product used."})
         for lot in lots:
@@ -391,6 +446,8 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         if not diff:
             raise ValidationError("Nothing was changed.")
         if "done_at" in diff:
+            if session.done_at is None:
+                raise ValidationError({"done_at": "Enter when the session was done."})
             if session.done_at > timezone.now() + timedelta(minutes=5):
                 raise ValidationError({"done_at": "A session cannot be recorded in the future."})
             if timezone.localtime(session.done_at).date() < session.plan.start_date:
@@ -418,6 +475,8 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
         raise ValidationError({"reason": "Say why the course is stopped."})
     with transaction.atomic():
         plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
+        if plan.status not in (TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT):
+            raise ValidationError(f"The course is already {plan.get_status_display().lower()}.")
         plan.status = TreatmentPlan.Status.STOPPED
         plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
         plan.save(update_fields=["status", "stop_reason"])

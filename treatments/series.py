@@ -52,9 +52,6 @@ class PlannedSession:
     latest: date
     maintenance: bool = False
 
-    def is_overdue(self, today: date, *, done: bool) -> bool:
-        return not done and today > self.latest
-
 
 def plan_series(
     rules: SeriesRules,
@@ -73,7 +70,15 @@ def plan_series(
     what really happened, which cannot be refused) it becomes the next open day instead."""
     if problems := rules.problems():
         raise SeriesError(" ".join(problems))
-    actual_dates = actual_dates or {}
+    try:
+        return place_sessions(rules, start, actual_dates or {}, strict, course_done)
+    except OverflowError:
+        raise SeriesError("These dates run past the calendar's end; check the start date and the spacing.") from None
+
+
+def place_sessions(
+    rules: SeriesRules, start: date, actual_dates: dict[int, date], strict: bool, course_done: bool | None
+) -> list[PlannedSession]:
     first = next_open_day(start, rules.closed_weekdays)
     sessions = [
         PlannedSession(

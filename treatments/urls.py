@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/<uuid:pk>/plan.pdf", views.plan_pdf, name="plan_pdf"),
     path("plans/<uuid:pk>/print/", views.plan_print_preview, name="plan_print_preview"),
     path("plans/<uuid:pk>/stop/", views.plan_stop, name="plan_stop"),
+    path("plans/<uuid:pk>/activate/", views.plan_activate, name="plan_activate"),
     path("sessions/<uuid:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<uuid:pk>/amend/", views.session_amend, name="session_amend"),
     path("lots/", views.lot_recall, name="lot_recall"),

@@ -378,22 +378,37 @@ def unsaved_plan(form: PlanForm, patient: Patient) -> TreatmentPlan | None:
 
 def plan_summary(form: PlanForm, areas, patient: Patient) -> dict:
     """The side panel of the plan form: generated dates, volume check and safety findings."""
-    summary = {"dates": [], "date_problem": "", "spacing_warnings": [], "findings": [], "volume": None}
+    summary = {
+        "dates": [],
+        "date_problem": "",
+        "spacing_warnings": [],
+        "findings": [],
+        "acknowledged": set(),
+        "needs_reason": False,
+        "volume": None,
+    }
     plan = unsaved_plan(form, patient)
     if plan is not None:
         try:
+            plans.check_start_date(plan.start_date)
             summary["dates"] = plans.preview_dates(plan)
         except ValidationError as error:
             summary["date_problem"] = " ".join(error.messages)
         summary["spacing_warnings"] = plans.spacing_warnings(plan)
+    elif form.is_bound and form.errors:
+        summary["date_problem"] = "Correct the fields marked in red to see the dates."
     values = form.cleaned_data if form.is_bound else form.initial
     formulation = values.get("formulation")
     if formulation:
-        summary["findings"] = safety.check_ingredients_for_patient(
+        findings = safety.check_ingredients_for_patient(
             patient=patient,
             ingredients=[line.ingredient for line in formulation.lines.all()],
             on_date=values.get("start_date") or timezone.localdate(),
         )
+        needing = plans.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
+        summary["findings"] = findings
+        summary["needs_reason"] = bool(needing)
+        summary["acknowledged"] = {f.key for f in findings if not f.is_block} - {f.key for f in needing}
         chosen = areas.chosen() if areas.is_bound else [a for a in areas.initial if a["included"]]
         summary["volume"] = {
             "planned": sum((Decimal(str(a["volume_ml"])) for a in chosen), Decimal(0)),
@@ -451,7 +466,7 @@ def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient:
             created_by=request.user,
         )
     except CocktailBlocked as blocked:
-        form.add_error("formulation", "This cocktail cannot be given: " + " ".join(f.reason for f in blocked.findings))
+        form.add_error("formulation", cannot_be_given(blocked))
     except plans.MissingAcknowledgement as missing:
         form.add_error(
             "acknowledgement_reason",
@@ -512,6 +527,7 @@ def plan_document_context(plan: TreatmentPlan) -> dict:
         "clinic": {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE},
         "lines": [describe_line(line) for line in plan.formulation.lines.all()],
         "sessions": [s for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
+        "planned_volume": sum((planned.volume_ml for planned in plan.areas.all()), Decimal(0)),
         "today": timezone.localdate(),
     }
 
@@ -551,12 +567,40 @@ def plan_print_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
 def plan_stop(request: HttpRequest, pk: UUID) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     form = StopPlanForm(request.POST)
-    if form.is_valid():
-        plans.stop_plan(plan=plan, reason=form.cleaned_data["reason"], stopped_by=request.user)
-        messages.success(request, "The course is stopped; sessions not yet done are cancelled.")
-    else:
+    if not form.is_valid():
         messages.error(request, "Say why the course is stopped.")
+        return redirect(plan)
+    try:
+        plans.stop_plan(plan=plan, reason=form.cleaned_data["reason"], stopped_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The course is stopped; sessions not yet done are cancelled.")
     return redirect(plan)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_activate(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    try:
+        plans.activate_plan(plan=plan, activated_by=request.user)
+    except CocktailBlocked as blocked:
+        messages.error(request, cannot_be_given(blocked))
+    except plans.MissingAcknowledgement as missing:
+        messages.error(
+            request,
+            "Acknowledge these warnings on the cocktail's page first: " + " ".join(f.reason for f in missing.findings),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The course is started.")
+    return redirect(plan)
+
+
+def cannot_be_given(blocked: CocktailBlocked) -> str:
+    return "This cocktail cannot be given: " + " ".join(finding.reason for finding in blocked.findings)
 
 
 def session_forms(request: HttpRequest, session: TreatmentSession):
@@ -598,10 +642,11 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, "This session cannot be recorded now.")
         return redirect(session)
+    cocktail = Formulation.objects.prefetch_related(LINES_WITH_INGREDIENTS).get(
+        pk=session.formulation_id or session.plan.formulation_id
+    )
     findings = safety.check_formulation_for_patient(
-        patient=session.plan.patient,
-        formulation=session.formulation or session.plan.formulation,
-        on_date=timezone.localdate(),
+        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate()
     )
     context = {
         "session": session,
@@ -613,7 +658,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "lots": lots,
         "amend_form": AmendSessionForm(instance=session) if session.is_done else None,
     }
-    return render(request, "treatments/session_detail.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "treatments/session_detail.html", context)
 
 
 def record_session_from_forms(request, session, record, areas, lots) -> TreatmentSession | None:
@@ -644,7 +689,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
 @role_required(Role.DERMATOLOGIST)
 def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    form = AmendSessionForm(request.POST, instance=TreatmentSession.objects.get(pk=session.pk))
+    form = AmendSessionForm(request.POST, instance=get_session_for_user(request.user, pk))
     if form.is_valid():
         changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "reason"}
         try:
@@ -661,7 +706,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 @role_required(Role.DERMATOLOGIST)
 def lot_recall(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:60]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:60]
     lots = SessionLot.objects.none()
     if query:
         lots = (

@@ -99,7 +99,7 @@ def test_condition_with_impossible_dates_is_refused(client, derek, alice, starte
         },
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert message in response.content.decode()
     assert not PatientCondition.objects.exists()
 
@@ -132,7 +132,7 @@ def test_automatic_contraindications_cannot_be_recorded_by_hand(client, derek, a
         f"/patients/{alice.pk}/conditions/",
         {"contraindication": contraindication_id("Age under 18"), "started_on": "2025-01-01"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "Select a valid choice." in response.content.decode()
     assert not PatientCondition.objects.exists()
 

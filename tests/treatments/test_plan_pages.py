@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -309,3 +310,92 @@ def test_a_warning_that_appears_after_planning_needs_a_reason_at_the_session(der
     session.refresh_from_db()
     assert session.is_done
     assert plan.formulation.acknowledgements.get().reason == "Keloid on the chest only; face treated."
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"interval_days": "99999", "max_days": "99999"}, "interval_days", "At most 365 days."),
+        ({"start_date": "9999-12-31"}, "start_date", "A course starts within the coming year."),
+        ({"maintenance_interval_days": "1"}, "maintenance_interval_days", "at least 7 days apart"),
+    ],
+)
+def test_absurd_plans_are_refused_not_crashed(client, derek, alice, changes, field, message):
+    cocktail = FormulationFactory(patient=alice, created_by=derek, ingredients=[VITAMIN_C], total_volume_ml=3)
+    client.force_login(derek)
+    data = plan_form(alice, formulation=str(cocktail.pk), **changes)
+    assert client.post("/plans/preview/", data).status_code == 200
+    response = client.post("/plans/new/", data)
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert not TreatmentPlan.objects.exists()
+
+
+def test_a_record_is_corrected_only_with_a_date(client, derek, alice):
+    session = record(make_plan(alice, derek).sessions.get(number=1), derek)
+    client.force_login(derek)
+    response = client.post(
+        f"/sessions/{session.pk}/amend/",
+        {"done_at": "", "reaction": "none", "notes": "", "reason": "typo"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "The correction was not saved" in response.content.decode()
+    assert not session.amendments.exists()
+
+
+def test_an_area_recorded_twice_is_refused(derek, alice):
+    plan = make_plan(alice, derek)
+    face = plans.AdministeredArea(TreatmentArea.objects.get(name=FACE), Decimal(1), "nappage")
+    with pytest.raises(ValidationError, match="once"):
+        plans.record_session(
+            session=plan.sessions.get(number=1),
+            done_at=timezone.now(),
+            practitioner=derek,
+            formulation=plan.formulation,
+            areas=[face, face],
+            lots=[plans.Lot("HA vial", "L1", timezone.localdate() + timedelta(days=30))],
+            recorded_by=derek,
+        )
+    assert not plan.sessions.filter(status=TreatmentSession.Status.DONE).exists()
+
+
+def test_a_draft_is_started_by_the_dermatologist_and_hidden_from_the_patient(client, derek, alice):
+    cocktail = FormulationFactory(patient=alice, created_by=derek, ingredients=[VITAMIN_C], total_volume_ml=3)
+    client.force_login(derek)
+    client.post("/plans/new/", plan_form(alice, formulation=str(cocktail.pk), action="draft"))
+    plan = TreatmentPlan.objects.get(patient=alice)
+    assert plan.status == TreatmentPlan.Status.DRAFT
+
+    client.force_login(alice.portal_user)
+    assert client.get(f"/plans/{plan.pk}/plan.pdf").status_code == 404
+
+    client.force_login(derek)
+    client.post(f"/plans/{plan.pk}/activate/")
+    plan.refresh_from_db()
+    assert plan.status == TreatmentPlan.Status.ACTIVE
+    client.force_login(alice.portal_user)
+    assert client.get(f"/plans/{plan.pk}/plan.pdf").status_code == 200
+
+
+def test_a_stopped_course_cannot_be_stopped_again(derek, alice):
+    plan = make_plan(alice, derek)
+    plans.stop_plan(plan=plan, reason="Moved away", stopped_by=derek)
+    with pytest.raises(ValidationError, match="already stopped"):
+        plans.stop_plan(plan=plan, reason="Again", stopped_by=derek)
+
+
+def test_a_second_course_from_the_same_template_reuses_the_patients_copy(client, derek, alice):
+    template = FormulationFactory(name="Face template", ingredients=[VITAMIN_C, ZINC], total_volume_ml=3)
+    client.force_login(derek)
+    client.post("/plans/new/", plan_form(alice, formulation=str(template.pk)))
+    client.post("/plans/new/", plan_form(alice, formulation=str(template.pk)))
+    courses = TreatmentPlan.objects.filter(patient=alice)
+    assert courses.count() == 2
+    assert len({course.formulation_id for course in courses}) == 1
+
+
+def test_search_with_a_nul_character_answers_normally(client, derek):
+    client.force_login(derek)
+    assert client.get("/patients/", {"q": "a\x00b"}).status_code == 200
+    assert client.get("/lots/", {"q": "\x00"}).status_code == 200

@@ -316,12 +316,3 @@ def test_good_rules_have_no_problems():
 def test_every_problem_is_reported_at_once():
     rules = SeriesRules(sessions=0, interval_days=40, min_days=7, max_days=28, closed_weekdays=frozenset(range(7)))
     assert len(rules.problems()) == 3
-
-
-def test_a_session_is_overdue_only_once_its_window_has_passed_undone():
-    session = plan_series(FORTNIGHTLY, day("2026-03-02"))[1]  # window 9 to 30 March
-
-    assert not session.is_overdue(day("2026-03-30"), done=False)  # last day of the window
-    assert session.is_overdue(day("2026-03-31"), done=False)
-    assert not session.is_overdue(day("2026-03-31"), done=True)
-    assert not session.is_overdue(day("2026-03-09"), done=False)
