@@ -20,8 +20,8 @@ class LocalDateTimeField(forms.DateTimeField):
 
     def to_python(self, value) -> datetime | None:
         moment = super().to_python(value)
-        if moment is not None and moment.year < 2000:
-            raise forms.ValidationError("Enter a date from this century.")
+        if moment is not None and not 2000 <= moment.year <= 2100:
+            raise forms.ValidationError("Enter a date between 2000 and 2100.")
         return moment
 
 
@@ -79,6 +79,12 @@ class SlotQueryForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = dermatologists()
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if not 2000 <= day.year <= 2100:
+            raise forms.ValidationError("Choose a day between 2000 and 2100.")
+        return day
 
 
 class CourseBookingForm(forms.Form):

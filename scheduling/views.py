@@ -34,9 +34,12 @@ def parse_day(value: str | None) -> date:
     if not value:
         return timezone.localdate()
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         raise Http404("Not a date") from None
+    if not 2000 <= day.year <= 2100:
+        raise Http404("Out of the calendar's range")
+    return day
 
 
 @require_GET
