@@ -86,7 +86,7 @@ def free_slots(*, day: date, minutes: int, practitioner: User | None = None, roo
 
     now = timezone.now()
     length = timedelta(minutes=minutes)
-    slots = []
+    slots, offered = [], set()
     for interval in sorted(hours, key=lambda h: (h.practitioner.last_name, h.practitioner_id, h.start)):
         start = local_moment(day, first_grid_time(interval.start))
         close = local_moment(day, interval.end)
@@ -95,12 +95,14 @@ def free_slots(*, day: date, minutes: int, practitioner: User | None = None, roo
             practitioner_free = not any(
                 b.overlaps(start, end) for b in (*clinic_closed, *busy_by_practitioner[interval.practitioner_id])
             )
-            if start >= now and practitioner_free:
+            # Overlapping intervals of working hours must not offer a start twice.
+            if start >= now and practitioner_free and (start, interval.practitioner_id) not in offered:
                 free_room = next(
                     (r for r in rooms if not any(b.overlaps(start, end) for b in busy_by_room[r.pk])), None
                 )
                 if free_room is not None:
                     slots.append(Slot(start, end, interval.practitioner, free_room))
+                    offered.add((start, interval.practitioner_id))
             start += timedelta(minutes=GRID_MINUTES)
     return sorted(slots, key=lambda slot: (slot.start, slot.practitioner.last_name))
 
