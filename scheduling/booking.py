@@ -83,6 +83,26 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
             raise ValidationError(
                 {"start": f"Session {session.number} should fall between {earliest:%d/%m} and {latest:%d/%m/%Y}."}
             )
+        ensure_in_course_order(session, start.date())
+
+
+def ensure_in_course_order(session: TreatmentSession, day: date) -> None:
+    """A session falls after the course's earlier sessions and before its later ones that
+    already have a day (done or booked)."""
+    known = plans.actual_dates(session.plan)
+    known.pop(session.number, None)
+    before = [(number, other) for number, other in known.items() if number < session.number]
+    after = [(number, other) for number, other in known.items() if number > session.number]
+    if before and day <= max(other for _, other in before):
+        number, other = max(before, key=lambda pair: pair[1])
+        raise ValidationError(
+            {"start": f"Session {number} is on {other:%d/%m/%Y}; session {session.number} comes after it."}
+        )
+    if after and day >= min(other for _, other in after):
+        number, other = min(after, key=lambda pair: pair[1])
+        raise ValidationError(
+            {"start": f"Session {number} is on {other:%d/%m/%Y}; session {session.number} comes before it."}
+        )
 
 
 def ensure_free(appointment: Appointment) -> None:

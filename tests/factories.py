@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 import factory
@@ -9,6 +9,7 @@ from factory.django import DjangoModelFactory
 from clinic.models import User
 from clinic.roles import Role
 from patients.models import Contraindication, Patient, PatientCondition
+from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 from treatments.models import Formulation, FormulationLine, Indication, Ingredient, TreatmentArea, TreatmentPlan, Unit
 from treatments.plans import AreaVolume, create_plan
 
@@ -128,3 +129,57 @@ class TreatmentPlanFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> TreatmentPlan:
         return create_plan(**kwargs)
+
+
+def next_tuesday_at_ten() -> datetime:
+    """Ten o'clock, clinic time, on the first Tuesday after today: on the grid and bookable."""
+    today = timezone.localdate()
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    return timezone.make_aware(datetime.combine(tuesday, time(10)))
+
+
+class RoomFactory(DjangoModelFactory):
+    class Meta:
+        model = Room
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Treatment room {n}")
+
+
+class WorkingHoursFactory(DjangoModelFactory):
+    """A dermatologist working from 09:00 to 18:00 on Mondays unless told otherwise."""
+
+    class Meta:
+        model = WorkingHours
+
+    practitioner = factory.SubFactory(UserFactory, role=Role.DERMATOLOGIST)
+    weekday = WorkingHours.Weekday.MONDAY
+    start = time(9)
+    end = time(18)
+
+
+class TimeOffFactory(DjangoModelFactory):
+    """The whole clinic closed for an hour from next Tuesday at ten, unless given a practitioner or a room."""
+
+    class Meta:
+        model = TimeOff
+
+    practitioner = None
+    room = None
+    start = factory.LazyFunction(next_tuesday_at_ten)
+    end = factory.LazyAttribute(lambda away: away.start + timedelta(hours=1))
+    reason = "Training"
+
+
+class AppointmentFactory(DjangoModelFactory):
+    """A booked half hour written straight to the table (no booking checks): next Tuesday at ten."""
+
+    class Meta:
+        model = Appointment
+
+    patient = factory.SubFactory(PatientFactory)
+    practitioner = factory.SubFactory(UserFactory, role=Role.DERMATOLOGIST)
+    room = factory.SubFactory(RoomFactory)
+    start = factory.LazyFunction(next_tuesday_at_ten)
+    end = factory.LazyAttribute(lambda a: a.start + timedelta(minutes=30))
+    booked_by = factory.SubFactory(UserFactory, role=Role.FRONT_DESK)

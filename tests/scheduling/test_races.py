@@ -1,0 +1,143 @@
+"""Clerks clicking at once: exactly one booking wins, the others get a clean refusal.
+
+Each thread opens its own database connection and closes it at the end; a barrier releases
+them together. SQLite queues them with BEGIN IMMEDIATE, PostgreSQL with its exclusion
+constraints (see the `concurrent_database` fixture for the SQLite test database)."""
+
+import html
+import threading
+
+import pytest
+from django.db import connection
+from django.test import Client
+
+from clinic.models import User
+from clinic.roles import Role
+from patients.models import Patient
+from scheduling import booking
+from scheduling.models import Appointment, AppointmentChange, Room
+from tests.factories import PatientFactory, RoomFactory, UserFactory
+from tests.scheduling.conftest import TUESDAY, at, works_all_week
+
+THREADS = 8
+START = at(TUESDAY, "10:00")
+RACE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def race(attempts) -> list:
+    """Run each callable in its own thread, all released at once: what each returned or raised."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            barrier.wait(timeout=30)
+            outcomes[index] = attempt()
+        except BaseException as error:  # the test asserts on whatever each thread met
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=90)
+    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
+    return outcomes
+
+
+def booking_attempt(*, patient: Patient, practitioner: User, room: Room, booked_by: User):
+    """Book from scratch in the thread, as a request would: every row read on its own connection."""
+
+    def attempt() -> Appointment:
+        return booking.book_appointment(
+            patient=Patient.objects.get(pk=patient.pk),
+            practitioner=User.objects.get(pk=practitioner.pk),
+            room=Room.objects.get(pk=room.pk),
+            start=START,
+            minutes=30,
+            booked_by=User.objects.get(pk=booked_by.pk),
+        )
+
+    return attempt
+
+
+@RACE
+@pytest.mark.parametrize("shared", ["practitioner", "room", "patient"])
+def test_simultaneous_bookings_of_one_slot_give_one_appointment(concurrent_database, charlie, shared):
+    practitioners = [UserFactory(username=f"derm{n}", role=Role.DERMATOLOGIST) for n in range(THREADS)]
+    for practitioner in practitioners:
+        works_all_week(practitioner)
+    rooms = [RoomFactory(name=f"Room {n}") for n in range(THREADS)]
+    patients = PatientFactory.create_batch(THREADS)
+    # Everyone differs but for the one thing they all want at 10:00.
+    if shared == "practitioner":
+        practitioners = [practitioners[0]] * THREADS
+    elif shared == "room":
+        rooms = [rooms[0]] * THREADS
+    else:
+        patients = [patients[0]] * THREADS
+
+    outcomes = race(
+        [
+            booking_attempt(patient=patient, practitioner=practitioner, room=room, booked_by=charlie)
+            for patient, practitioner, room in zip(patients, practitioners, rooms, strict=True)
+        ]
+    )
+
+    booked = [outcome for outcome in outcomes if isinstance(outcome, Appointment)]
+    refused = [outcome for outcome in outcomes if isinstance(outcome, booking.SlotTaken)]
+    assert [o for o in outcomes if o not in booked and o not in refused] == [], "neither booked nor SlotTaken"
+    assert len(booked) == 1
+    assert len(refused) == THREADS - 1
+    [winner] = booked
+    assert list(Appointment.objects.values_list("pk", flat=True)) == [winner.pk]
+    assert AppointmentChange.objects.count() == 1
+    assert {"practitioner": winner.practitioner, "room": winner.room, "patient": winner.patient}[shared] == {
+        "practitioner": practitioners[0],
+        "room": rooms[0],
+        "patient": patients[0],
+    }[shared]
+
+
+@RACE
+def test_simultaneous_form_posts_book_once(concurrent_database, derek, charlie):
+    works_all_week(derek)
+    patients = PatientFactory.create_batch(THREADS)
+    rooms = [RoomFactory(name=f"Room {n}") for n in range(THREADS)]
+    clients = []
+    for _ in range(THREADS):
+        desk = Client()
+        desk.force_login(charlie)
+        clients.append(desk)
+
+    def post(desk, patient, room):
+        def attempt():
+            return desk.post(
+                "/appointments/new/",
+                {
+                    "patient": str(patient.pk),
+                    "practitioner": str(derek.pk),
+                    "room": str(room.pk),
+                    "start": "2026-03-03T10:00",
+                    "minutes": "30",
+                },
+            )
+
+        return attempt
+
+    outcomes = race([post(*args) for args in zip(clients, patients, rooms, strict=True)])
+
+    errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+    assert errors == [], "a request raised"
+    codes = sorted(response.status_code for response in outcomes)
+    assert codes == [302] + [409] * (THREADS - 1)
+    for response in outcomes:
+        if response.status_code == 409:
+            page = html.unescape(response.content.decode())
+            assert f"{derek} is already booked 10:00–10:30." in page or "booked at that time a moment ago" in page
+    appointment = Appointment.objects.get()
+    assert (appointment.practitioner, appointment.start) == (derek, START)
+    [winner] = [response for response in outcomes if response.status_code == 302]
+    assert winner["Location"] == f"/appointments/{appointment.pk}/"
