@@ -4,6 +4,7 @@ Later issues add their pages to ACCESS. Expected answers: 200 page, "login" a re
 the sign-in page, a path a redirect there, 403 wrong role, 404 out of reach, 405 wrong method.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from django.utils import timezone
 from clinic.roles import Role
 from patients.models import Contraindication
 from patients.registry import record_condition
+from scheduling.models import Appointment, Room
 from tests.factories import UserFactory
 from treatments.cocktails import LineSpec, compose_formulation
 from treatments.models import Indication, Ingredient, TreatmentArea
@@ -52,6 +54,19 @@ ACCESS = [
     ("/sessions/{session}/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/sessions/{session}/amend/", [405, 405, 405, 405, 405, 405, 405]),
     ("/lots/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/schedule/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/schedule/?date=garbage", ["login", 403, 403, 404, 404, 403, 403]),
+    ("/schedule/slots/?date=2030-01-07", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/new/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/patients/?q=ar", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/{appointment}/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/{appointment}/reschedule/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/{appointment}/cancel/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/appointments/{appointment}/status/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/appointments/{appointment}/calendar.ics", ["login", 200, 404, 200, 200, 403, 403]),
+    ("/plans/{plan}/book/", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/calendar/", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/calendar/not-a-token.ics", [404, 404, 404, 404, 404, 404, 404]),
     ("/healthz", [200, 200, 200, 200, 200, 200, 200]),
     ("/accounts/login/", [200, "/", "/", "/", "/", "/", "/"]),
     ("/accounts/logout/", [405, 405, 405, 405, 405, 405, 405]),
@@ -107,7 +122,16 @@ def objects(alice, derek):
         created_by=derek,
         acknowledgement_reason="No keloid on the face; agreed with the patient.",
     )
+    appointment = Appointment.objects.create(
+        patient=alice,
+        practitioner=derek,
+        room=Room.objects.create(name="Access room"),
+        start=timezone.now() + timedelta(days=3),
+        end=timezone.now() + timedelta(days=3, minutes=30),
+        booked_by=derek,
+    )
     return {
+        "appointment": appointment.pk,
         "alice": alice.pk,
         "formulation": cocktail.pk,
         "condition": condition.pk,
