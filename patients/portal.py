@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
-from treatments.models import TreatmentPlan
+from treatments.models import TreatmentPlan, TreatmentSession
 
 
 @require_GET
@@ -20,5 +20,12 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         .filter(start__gte=timezone.now(), status=Appointment.Status.BOOKED)
         .select_related("practitioner", "room")[:10]
     )
-    plans = TreatmentPlan.objects.visible_to(request.user).exclude(status=TreatmentPlan.Status.DRAFT)
-    return render(request, "patients/portal.html", {"patient": patient, "upcoming": upcoming, "plans": plans})
+    plans = TreatmentPlan.objects.visible_to(request.user).order_by("-start_date")
+    done_sessions = (
+        TreatmentSession.objects.visible_to(request.user)
+        .filter(status=TreatmentSession.Status.DONE)
+        .select_related("plan")
+        .order_by("-done_at")
+    )
+    context = {"patient": patient, "upcoming": upcoming, "plans": plans, "done_sessions": done_sessions}
+    return render(request, "patients/portal.html", context)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 
 from treatments.models import (
+    AftercareTopic,
+    DocumentHandover,
     Formulation,
     FormulationLine,
     Ingredient,
@@ -114,3 +116,17 @@ class TreatmentPlanAdmin(ReadOnlyAdmin):
 class SessionLotAdmin(ReadOnlyAdmin):
     list_display = ["lot_number", "product", "expiry_date", "session"]
     search_fields = ["lot_number", "product"]
+
+
+@admin.register(AftercareTopic)
+class AftercareTopicAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "duration", "area", "ingredient", "position", "active"]
+    list_filter = ["kind", "area", "active"]
+    list_editable = ["position", "active"]
+    search_fields = ["title", "advice"]
+
+
+@admin.register(DocumentHandover)
+class DocumentHandoverAdmin(ReadOnlyAdmin):
+    list_display = ["document", "channel", "session", "plan", "by", "at", "ip_address"]
+    list_filter = ["document", "channel"]

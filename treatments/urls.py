@@ -18,5 +18,9 @@ urlpatterns = [
     path("plans/<uuid:pk>/activate/", views.plan_activate, name="plan_activate"),
     path("sessions/<uuid:pk>/", views.session_detail, name="session_detail"),
     path("sessions/<uuid:pk>/amend/", views.session_amend, name="session_amend"),
+    path("sessions/<uuid:pk>/aftercare.pdf", views.aftercare_pdf, name="aftercare_pdf"),
+    path("sessions/<uuid:pk>/aftercare/", views.aftercare_preview, name="aftercare_preview"),
+    path("sessions/<uuid:pk>/handed-over/", views.aftercare_handed_over, name="aftercare_handed_over"),
+    path("today/print/", views.today_print, name="today_print"),
     path("lots/", views.lot_recall, name="lot_recall"),
 ]

@@ -17,7 +17,8 @@ from clinic.models import User
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from patients.views import get_patient_for_user
-from treatments import plans, safety
+from scheduling.models import Appointment
+from treatments import documents, plans, safety
 from treatments.cocktails import CocktailBlocked, compose_formulation, describe_line, revise_formulation
 from treatments.forms import (
     AcknowledgementForm,
@@ -33,6 +34,7 @@ from treatments.forms import (
     StopPlanForm,
 )
 from treatments.models import (
+    DocumentHandover,
     Formulation,
     FormulationLine,
     Indication,
@@ -549,6 +551,7 @@ def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
 def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     plan = get_plan_for_document(request.user, pk)
+    record_download(request, document=DocumentHandover.Document.PLAN, plan=plan)
     filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
     return WeasyTemplateResponse(
         request, "documents/plan.html", plan_document_context(plan), filename=filename, attachment=False
@@ -653,6 +656,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "plan": session.plan,
         "findings": findings,
         "unacknowledged_warnings": [f for f in findings if not f.is_block and not f.acknowledgement],
+        "handovers": session.handovers.select_related("by"),
         "record": record,
         "areas": areas,
         "lots": lots,
@@ -756,3 +760,79 @@ def recall_csv(query: str, lots) -> HttpResponse:
             ]
         )
     return response
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_download(request: HttpRequest, *, document: str, session=None, plan=None) -> None:
+    DocumentHandover.objects.create(
+        document=document, session=session, plan=plan, by=request.user, ip_address=client_ip(request)
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
+def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+        return render(request, "treatments/no_sheet.html", {"session": session})
+    sheet = documents.aftercare_sheet(session)
+    record_download(request, document=DocumentHandover.Document.AFTERCARE, session=session)
+    kind = "aftercare" if sheet["done"] else "before-your-session"
+    filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
+    return WeasyTemplateResponse(
+        request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename, attachment=False
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def aftercare_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+        return render(request, "treatments/no_sheet.html", {"session": session})
+    return render(
+        request, "documents/aftercare.html", {"sheets": [documents.aftercare_sheet(session)], "preview": True}
+    )
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def aftercare_handed_over(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    DocumentHandover.objects.create(
+        document=DocumentHandover.Document.AFTERCARE,
+        channel=DocumentHandover.Channel.PAPER,
+        session=session,
+        by=request.user,
+        ip_address=client_ip(request),
+    )
+    messages.success(request, "Recorded: the aftercare sheet was handed over on paper.")
+    return redirect(request.POST.get("next") if request.POST.get("next") == "/today/" else session)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def today_print(request: HttpRequest) -> HttpResponse:
+    """Today's sheets in one PDF, one per session, in the order of the appointments."""
+    appointments = (
+        Appointment.objects.visible_to(request.user)
+        .on_day(timezone.localdate())
+        .live()
+        .filter(session__isnull=False)
+        .select_related("session__plan__patient", "session__formulation", "session__plan__formulation")
+        .order_by("start")
+    )
+    sessions = [appointment.session for appointment in appointments]
+    if not sessions:
+        return render(request, "treatments/no_sheet.html", {"today": True})
+    sheets = [documents.aftercare_sheet(session) for session in sessions]
+    return WeasyTemplateResponse(
+        request,
+        "documents/aftercare.html",
+        {"sheets": sheets},
+        filename=f"aftercare-{timezone.localdate():%Y-%m-%d}.pdf",
+        attachment=False,
+    )

@@ -1,0 +1,102 @@
+"""What goes into the documents patients take home: the aftercare sheet of a session.
+
+The same dictionary feeds the HTML preview and the PDF, so both always say the same."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from treatments.cocktails import describe_line
+from treatments.models import AftercareTopic, TreatmentArea, TreatmentSession
+
+# Every sheet speaks of these two, even if the clinic deactivates their rows by mistake.
+ALWAYS_COVERED = ("Redness", "Swelling")
+
+
+@dataclass(frozen=True)
+class NextVisit:
+    start: datetime | None = None
+    practitioner: str = ""
+    earliest: date | None = None
+    latest: date | None = None
+
+
+def clinic_details() -> dict:
+    return {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE}
+
+
+def aftercare_sheet(session: TreatmentSession) -> dict:
+    """The aftercare sheet of a done session, or the "before your session" sheet of one to come."""
+    plan = session.plan
+    areas = areas_of(session)
+    formulation = session.formulation or plan.formulation
+    lines = list(formulation.lines.select_related("ingredient"))
+    ingredient_ids = [line.ingredient_id for line in lines]
+    topics = list(
+        AftercareTopic.objects.filter(active=True)
+        .filter(
+            Q(area__isnull=True, ingredient__isnull=True)
+            | Q(area__in=[area.pk for area, _ in areas])
+            | Q(ingredient__in=ingredient_ids)
+        )
+        .select_related("area", "ingredient")
+    )
+    by_kind = {kind: [t for t in topics if t.kind == kind] for kind in AftercareTopic.Kind.values}
+    effects = by_kind[AftercareTopic.Kind.EFFECT]
+    for title in ALWAYS_COVERED:
+        if not any(topic.title == title for topic in effects):
+            effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, title=title, duration="a day or two"))
+    return {
+        "clinic": clinic_details(),
+        "session": session,
+        "plan": plan,
+        "patient": plan.patient,
+        "done": session.is_done,
+        "position": position_in_course(session),
+        "areas": areas,
+        "cocktail": [describe_line(line) for line in lines],
+        "lots": list(session.lots.all()) if session.is_done else [],
+        "effects": effects,
+        "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
+        "area_notes": [(area, area.aftercare_notes) for area, _ in areas if area.aftercare_notes],
+        "warnings": by_kind[AftercareTopic.Kind.WARNING],
+        "before": by_kind[AftercareTopic.Kind.BEFORE],
+        "next_visit": next_visit(session),
+        "today": timezone.localdate(),
+    }
+
+
+def areas_of(session: TreatmentSession) -> list[tuple[TreatmentArea, Decimal]]:
+    """The areas treated (recorded) or to be treated (planned), with their volume."""
+    if session.is_done:
+        return [(recorded.area, recorded.volume_ml) for recorded in session.areas.select_related("area")]
+    return [(planned.area, planned.volume_ml) for planned in session.plan.areas.select_related("area")]
+
+
+def position_in_course(session: TreatmentSession) -> str:
+    if session.maintenance:
+        return "maintenance session"
+    return f"session {session.number} of {session.plan.sessions_planned}"
+
+
+def next_visit(session: TreatmentSession) -> NextVisit | None:
+    """The next visit's appointment (this session's, if it is still to come), or its window
+    while it is not booked."""
+    later = (
+        session.plan.sessions.filter(
+            number__gte=session.number + (1 if session.is_done else 0),
+            status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED],
+        )
+        .order_by("number")
+        .first()
+    )
+    if later is None:
+        return None
+    booked = later.appointments.live().select_related("practitioner").order_by("start").first()
+    if booked:
+        return NextVisit(start=booked.start, practitioner=str(booked.practitioner))
+    return NextVisit(earliest=later.earliest_date, latest=later.latest_date)
