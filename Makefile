@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/.pip-build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check bench clean
+.PHONY: run test lint format check bench bench-pdf clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -43,6 +43,9 @@ check: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/patient_search.py
+
+bench-pdf: $(VENV)/.dev-installed
+	$(BIN)/python bench/pdf.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -154,6 +154,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Mesoplan demo clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "12 rue de la Paix, 75002 Paris")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "01 23 45 67 89")
+# Patients may cancel from the portal up to this many hours before; 0 turns it off.
+PORTAL_CANCEL_HOURS = int(os.environ.get("CLINIC_PORTAL_CANCEL_HOURS", "24"))
+# Portal invitation links work once and for three days.
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
+
 # Weekdays the clinic is closed, 0 = Monday … 6 = Sunday: course dates skip them.
 CLINIC_CLOSED_WEEKDAYS = frozenset(
     int(day) for day in os.environ.get("CLINIC_CLOSED_WEEKDAYS", "6").split(",") if day.strip()

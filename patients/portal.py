@@ -1,31 +1,97 @@
-"""The patient portal: what a signed-in patient sees of their own record."""
+"""The patient portal: what a signed-in patient sees of their own care, and how they join."""
 
+from datetime import timedelta
+from uuid import UUID
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.auth.views import PasswordResetConfirmView
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.views.decorators.http import require_GET, require_POST
 
+from clinic.models import User
 from clinic.roles import Role, role_required
 from patients.models import Patient
+from scheduling import booking
 from scheduling.models import Appointment
 from treatments.models import TreatmentPlan, TreatmentSession
+
+
+def can_cancel_online(appointment: Appointment) -> bool:
+    hours = settings.PORTAL_CANCEL_HOURS
+    return bool(hours) and appointment.start - timezone.now() > timedelta(hours=hours)
 
 
 @require_GET
 @role_required(Role.PATIENT)
 def portal_home(request: HttpRequest) -> HttpResponse:
     patient = Patient.objects.visible_to(request.user).first()
-    upcoming = (
+    upcoming = list(
         Appointment.objects.visible_to(request.user)
         .filter(start__gte=timezone.now(), status=Appointment.Status.BOOKED)
         .select_related("practitioner", "room")[:10]
     )
-    plans = TreatmentPlan.objects.visible_to(request.user).order_by("-start_date")
+    for appointment in upcoming:
+        appointment.cancellable = can_cancel_online(appointment)
+    plans = (
+        TreatmentPlan.objects.visible_to(request.user)
+        .annotate(sessions_done=Count("sessions", filter=Q(sessions__status=TreatmentSession.Status.DONE)))
+        .order_by("-start_date")
+    )
     done_sessions = (
         TreatmentSession.objects.visible_to(request.user)
         .filter(status=TreatmentSession.Status.DONE)
         .select_related("plan")
         .order_by("-done_at")
     )
-    context = {"patient": patient, "upcoming": upcoming, "plans": plans, "done_sessions": done_sessions}
+    context = {
+        "patient": patient,
+        "upcoming": upcoming,
+        "plans": plans,
+        "done_sessions": done_sessions,
+        "cancel_hours": settings.PORTAL_CANCEL_HOURS,
+    }
     return render(request, "patients/portal.html", context)
+
+
+@require_POST
+@role_required(Role.PATIENT)
+def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
+    appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=pk)
+    if not can_cancel_online(appointment):
+        messages.error(request, "This appointment is too close to cancel online: please call the clinic.")
+        return redirect("portal")
+    try:
+        booking.cancel_appointment(
+            appointment=appointment, reason="Cancelled by the patient in the portal", cancelled_by=request.user
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Your appointment is cancelled. Call the clinic to book another one.")
+    return redirect("portal")
+
+
+def invitation_link(request: HttpRequest, account: User) -> str:
+    """A one-time link (Django's password-reset token: it expires, and choosing a password spends it)."""
+    path = reverse(
+        "portal_welcome",
+        args=[urlsafe_base64_encode(force_bytes(account.pk)), default_token_generator.make_token(account)],
+    )
+    return request.build_absolute_uri(path)
+
+
+class WelcomeView(PasswordResetConfirmView):
+    """The invited patient chooses a password, is signed in and lands on the portal."""
+
+    template_name = "patients/welcome.html"
+    post_reset_login = True
+    success_url = reverse_lazy("portal")

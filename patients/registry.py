@@ -3,11 +3,14 @@
 import logging
 from datetime import date
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from clinic.models import User
+from clinic.roles import Role
 from patients.models import Contraindication, Patient, PatientCondition
 
 logger = logging.getLogger(__name__)
@@ -109,3 +112,26 @@ def end_condition(*, condition: PatientCondition, ended_on: date, ended_by: User
         Patient.objects.filter(pk=condition.patient_id).update(updated_at=timezone.now())
     logger.info("Condition %s of patient %s ended by %s", condition.pk, condition.patient_id, ended_by.username)
     return condition
+
+
+def invite_to_portal(*, patient: Patient, invited_by: User) -> User:
+    """The patient's portal account, created without a usable password if they have none;
+    the caller sends them a one-time link to choose it (patients.portal.invitation_link)."""
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().select_related("portal_user").get(pk=patient.pk)
+        if patient.portal_user is None:
+            base = slugify(f"{patient.first_name}.{patient.last_name}")[:120] or "patient"
+            username, suffix = base, 1
+            while User.objects.filter(username=username).exists():
+                suffix += 1
+                username = f"{base}{suffix}"
+            account = User(
+                username=username, first_name=patient.first_name, last_name=patient.last_name, email=patient.email
+            )
+            account.set_unusable_password()
+            account.save()
+            account.groups.add(Group.objects.get(name=Role.PATIENT))
+            patient.portal_user = account
+            patient.save(update_fields=["portal_user", "updated_at"])
+    logger.info("Patient %s invited to the portal by %s", patient.pk, invited_by.username)
+    return patient.portal_user

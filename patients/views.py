@@ -1,7 +1,9 @@
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic import roles
 from clinic.roles import Role, role_required
-from patients import registry
+from patients import portal, registry
 from patients.forms import ConditionForm, EndConditionForm, PatientForm
 from patients.models import Patient
 from treatments import safety
@@ -152,4 +154,28 @@ def patient_restore(request: HttpRequest, pk: UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     registry.restore_patient(patient=patient, restored_by=request.user)
     messages.success(request, f"{patient.full_name} is back in the patient list.")
+    return redirect(patient)
+
+
+@require_POST
+@role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
+def patient_invite(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Give the patient a portal account and show the one-time link to send them."""
+    patient = get_patient_for_user(request.user, pk)
+    account = registry.invite_to_portal(patient=patient, invited_by=request.user)
+    if account.has_usable_password():
+        messages.info(request, f"{patient.full_name} already has a portal account ({account.username}).")
+        return redirect(patient)
+    link = portal.invitation_link(request, account)
+    if patient.email:
+        send_mail(
+            f"Your {settings.CLINIC_NAME} patient portal",
+            f"Hello {patient.first_name},\n\nChoose your password to see your appointments and documents:\n{link}\n\n"
+            "This link works once, for three days.",
+            None,
+            [patient.email],
+        )
+    messages.success(
+        request, f"Invitation for {patient.full_name} (sign-in name {account.username}), valid for three days: {link}"
+    )
     return redirect(patient)
