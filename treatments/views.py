@@ -715,7 +715,7 @@ def lot_recall(request: HttpRequest) -> HttpResponse:
     if query:
         lots = (
             SessionLot.objects.filter(
-                lot_number__iexact=query, session__in=TreatmentSession.objects.visible_to(request.user)
+                lot_number__istartswith=query, session__in=TreatmentSession.objects.visible_to(request.user)
             )
             .select_related("session__plan__patient", "session__practitioner")
             .order_by("session__done_at")
@@ -725,10 +725,20 @@ def lot_recall(request: HttpRequest) -> HttpResponse:
     return render(request, "treatments/lot_recall.html", {"query": query, "lots": lots})
 
 
+class SpreadsheetSafeWriter:
+    """A CSV writer whose cells never start a spreadsheet formula (=, +, -, @)."""
+
+    def __init__(self, stream) -> None:
+        self.writer = csv.writer(stream)
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([f"'{cell}" if str(cell)[:1] in ("=", "+", "-", "@") else cell for cell in row])
+
+
 def recall_csv(query: str, lots) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="recall-lot-{slugify(query)}.csv"'
-    writer = csv.writer(response)
+    writer = SpreadsheetSafeWriter(response)
     writer.writerow(
         [
             "Lot",

@@ -399,3 +399,11 @@ def test_search_with_a_nul_character_answers_normally(client, derek):
     client.force_login(derek)
     assert client.get("/patients/", {"q": "a\x00b"}).status_code == 200
     assert client.get("/lots/", {"q": "\x00"}).status_code == 200
+
+
+def test_recall_finds_a_lot_by_its_start_and_exports_no_spreadsheet_formulas(client, derek, alice):
+    record(make_plan(alice, derek).sessions.get(number=1), derek, lot_number="=HYPERLINK(1)")
+    client.force_login(derek)
+    assert len(client.get("/lots/", {"q": "=hyper"}).context["lots"]) == 1
+    csv_text = client.get("/lots/", {"q": "=HYPER", "format": "csv"}).content.decode()
+    assert "'=HYPERLINK(1)" in csv_text
