@@ -27,11 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
-    appointments = (
-        Appointment.objects.visible_to(user).on_day(timezone.localdate()).exclude(status=Appointment.Status.CANCELLED)
-    )
-    if roles.is_dermatologist(user) and not roles.has_role(user, Role.FRONT_DESK):
-        appointments = appointments.filter(practitioner=user)  # a dermatologist's own day
+    appointments = Appointment.objects.agenda_of(user, timezone.localdate())
     context = {
         "appointments": appointments.with_what_to_prepare().order_by("start"),
         "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],

@@ -58,6 +58,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "plans": plans,
         "done_sessions": done_sessions,
         "cancel_hours": settings.PORTAL_CANCEL_HOURS,
+        "clinic_phone": settings.CLINIC_PHONE,
     }
     return render(request, "patients/portal.html", context)
 

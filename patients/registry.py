@@ -118,7 +118,7 @@ def invite_to_portal(*, patient: Patient, invited_by: User) -> User:
     """The patient's portal account, created without a usable password if they have none;
     the caller sends them a one-time link to choose it (patients.portal.invitation_link)."""
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().select_related("portal_user").get(pk=patient.pk)
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if patient.portal_user is None:
             base = slugify(f"{patient.first_name}.{patient.last_name}")[:120] or "patient"
             username, suffix = base, 1

@@ -170,12 +170,14 @@ def patient_invite(request: HttpRequest, pk: UUID) -> HttpResponse:
     if patient.email:
         send_mail(
             f"Your {settings.CLINIC_NAME} patient portal",
-            f"Hello {patient.first_name},\n\nChoose your password to see your appointments and documents:\n{link}\n\n"
-            "This link works once, for three days.",
+            f"Hello {patient.first_name},\n\nYour sign-in name is {account.username}. Choose your password to see "
+            f"your appointments and documents:\n{link}\n\nThis link works once, for three days.",
             None,
             [patient.email],
         )
+    sent = f" and emailed to {patient.email}" if patient.email else "; give it to the patient"
     messages.success(
-        request, f"Invitation for {patient.full_name} (sign-in name {account.username}), valid for three days: {link}"
+        request,
+        f"Invitation for {patient.full_name} (sign-in name {account.username}), valid for three days{sent}: {link}",
     )
     return redirect(patient)

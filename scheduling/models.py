@@ -107,6 +107,14 @@ class AppointmentQuerySet(models.QuerySet):
             ),
         )
 
+    def agenda_of(self, user, day) -> Self:
+        """The day's appointments as `user` works them: a dermatologist's own, everyone's for
+        the front desk (and for someone who is both)."""
+        appointments = self.visible_to(user).on_day(day).exclude(status=Appointment.Status.CANCELLED)
+        if roles.is_dermatologist(user) and not roles.has_role(user, roles.Role.FRONT_DESK):
+            appointments = appointments.filter(practitioner=user)
+        return appointments
+
     def on_day(self, day) -> Self:
         start = timezone.make_aware(datetime.combine(day, datetime.min.time()))
         return self.overlapping(start, start + timedelta(days=1))

@@ -30,8 +30,10 @@ def clinic_details() -> dict:
 
 
 def aftercare_sheet(session: TreatmentSession) -> dict:
-    """The aftercare sheet of a done session, or the "before your session" sheet of one to come."""
+    """The aftercare sheet of a session done or seen today (it is handed over at the visit),
+    or the "before your session" sheet of one still to come."""
     plan = session.plan
+    after = session.is_done or session.appointments.live().filter(start__date=timezone.localdate()).exists()
     areas = areas_of(session)
     formulation = session.formulation or plan.formulation
     lines = list(formulation.lines.select_related("ingredient"))
@@ -55,7 +57,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
         "session": session,
         "plan": plan,
         "patient": plan.patient,
-        "done": session.is_done,
+        "done": after,
         "position": position_in_course(session),
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],

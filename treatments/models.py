@@ -52,8 +52,7 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 def format_amount(amount: Decimal, unit: str) -> str:
-    text = f"{amount.normalize():f}"
-    return f"{text} {unit}" if unit != Unit.PERCENT else f"{text} %"
+    return f"{amount.normalize():f} {unit}"
 
 
 class IngredientQuerySet(models.QuerySet):

@@ -528,10 +528,16 @@ def plan_document_context(plan: TreatmentPlan) -> dict:
         "plan": plan,
         "clinic": {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE},
         "lines": [describe_line(line) for line in plan.formulation.lines.all()],
-        "sessions": [s for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
+        "sessions": [with_booked_time(s) for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
         "planned_volume": sum((planned.volume_ml for planned in plan.areas.all()), Decimal(0)),
         "today": timezone.localdate(),
     }
+
+
+def with_booked_time(session: TreatmentSession) -> TreatmentSession:
+    """The session, knowing when its live appointment starts (for the printed plan)."""
+    session.booked_at = next((a.start for a in session.appointments.all() if a.is_live and not session.is_done), None)
+    return session
 
 
 def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
@@ -539,7 +545,7 @@ def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
         TreatmentPlan.objects.visible_to(user)
         .select_related("patient", "formulation", "prescriber")
         .prefetch_related(
-            "sessions",
+            "sessions__appointments",
             Prefetch("areas", queryset=PlanArea.objects.select_related("area")),
             "formulation__lines__ingredient",
         ),
@@ -790,7 +796,7 @@ def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
         return render(request, "treatments/no_sheet.html", {"session": session})
     sheet = documents.aftercare_sheet(session)
     record_download(request, document=DocumentHandover.Document.AFTERCARE, session=session)
-    kind = "aftercare" if sheet["done"] else "before-your-session"
+    kind = "aftercare" if sheet["done"] else "before-your-session"  # "done": the after-visit version
     filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
     return WeasyTemplateResponse(
         request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename, attachment=False
@@ -828,8 +834,7 @@ def aftercare_handed_over(request: HttpRequest, pk: UUID) -> HttpResponse:
 def today_print(request: HttpRequest) -> HttpResponse:
     """Today's sheets in one PDF, one per session, in the order of the appointments."""
     appointments = (
-        Appointment.objects.visible_to(request.user)
-        .on_day(timezone.localdate())
+        Appointment.objects.agenda_of(request.user, timezone.localdate())
         .live()
         .filter(session__isnull=False)
         .select_related("session__plan__patient", "session__formulation", "session__plan__formulation")

@@ -154,13 +154,15 @@ def test_the_morning_batch_has_one_sheet_per_session_today(client, derek, charli
     response = client.get("/today/print/")
     assert response["Content-Type"] == "application/pdf"
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
-    # One sheet each, in appointment order, each on its own page.
-    assert len(pages) == 3
-    assert [name for page in pages for name in ("Ana", "Bea", "Cid") if f"{name} Today" in page] == [
+    # One sheet each, in appointment order, each starting on a new page under the letterhead;
+    # seen today, each is the after-the-visit version.
+    first_pages = [page for page in pages if "Telephone 01 23 45 67 89" in page]
+    assert [name for page in first_pages for name in ("Ana", "Bea", "Cid") if f"{name} Today" in page] == [
         "Ana",
         "Bea",
         "Cid",
     ]
+    assert all("After your mesotherapy session" in page for page in first_pages)
 
 
 def test_the_portal_lists_only_the_patients_own_documents(client, derek, alice, bob):
@@ -188,3 +190,32 @@ def test_portal_queries_stay_flat(client, derek, alice, django_assert_max_num_qu
     with django_assert_max_num_queries(7):
         response = client.get("/portal/")
     assert response.content.decode().count("aftercare.pdf") == sessions
+
+
+def test_the_printed_plan_gives_a_booked_sessions_day_and_time(client, derek, alice):
+    plan = course(alice, derek)
+    done(plan.sessions.get(number=1), derek)
+    visit = book(plan.sessions.get(number=2), derek, days_ahead=14)
+    client.force_login(alice.portal_user)
+    text = pdf_text(client.get(f"/plans/{plan.pk}/plan.pdf"))
+    assert timezone.localtime(visit.start).strftime("%-d %B %Y at 10:00") in text
+
+
+def test_print_today_gives_a_dermatologist_only_their_own_patients(client, derek, alice, bob):
+    other = UserFactory(username="dora", role="dermatologist")
+    for patient, practitioner, hour in ((alice, derek, 9), (bob, other, 10)):
+        session = course(patient, derek).sessions.get(number=1)
+        start = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
+        Appointment.objects.create(
+            patient=patient,
+            practitioner=practitioner,
+            room=Room.objects.get_or_create(name=f"Room {hour}")[0],
+            start=start,
+            end=start + timedelta(minutes=30),
+            session=session,
+            booked_by=derek,
+        )
+    client.force_login(derek)
+    text = pdf_text(client.get("/today/print/"))
+    assert "Alice Archer" in text
+    assert "Bob Baker" not in text
