@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
+from clinic.forms import add_error_by_field
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling import booking, calendars
@@ -154,14 +155,6 @@ def chosen_patient(form, request) -> Patient | None:
         return patient_choices(request.user).filter(pk=UUID(str(value))).first()
     except ValueError:
         return None
-
-
-def add_error_by_field(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_GET

@@ -133,6 +133,16 @@ class AcknowledgementForm(forms.Form):
     )
 
 
+def acknowledgement_reason_field() -> forms.CharField:
+    """Where the dermatologist records why it is safe to go ahead despite warnings."""
+    return forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is it safe to go ahead despite the warnings?",
+    )
+
+
 class FormulationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, formulation: Formulation) -> str:
         kind = "clinic template, copied for the patient" if formulation.is_template else "patient's own"
@@ -141,12 +151,7 @@ class FormulationChoiceField(forms.ModelChoiceField):
 
 class PlanForm(forms.ModelForm):
     formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label="Cocktail")
-    acknowledgement_reason = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why is it safe to go ahead despite the warnings?",
-    )
+    acknowledgement_reason = acknowledgement_reason_field()
 
     class Meta:
         model = TreatmentPlan
@@ -216,12 +221,7 @@ class StopPlanForm(forms.Form):
 
 class RecordSessionForm(forms.ModelForm):
     formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
-    acknowledgement_reason = forms.CharField(
-        required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why is it safe to go ahead despite the warnings?",
-    )
+    acknowledgement_reason = acknowledgement_reason_field()
 
     class Meta:
         model = TreatmentSession

@@ -179,19 +179,7 @@ def create_plan(
             plan.formulation = patients_copy_of(formulation, patient=patient, created_by=created_by)
         plan.save()
         PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
-        TreatmentSession.objects.bulk_create(
-            [
-                TreatmentSession(
-                    plan=plan,
-                    number=planned.number,
-                    maintenance=planned.maintenance,
-                    target_date=planned.target,
-                    earliest_date=planned.earliest,
-                    latest_date=planned.latest,
-                )
-                for planned in dates
-            ]
-        )
+        TreatmentSession.objects.bulk_create([session_of(plan, planned) for planned in dates])
         acknowledge_all(
             patient=patient,
             formulation=plan.formulation,
@@ -279,6 +267,17 @@ def acknowledge_all(
     )
 
 
+def session_of(plan: TreatmentPlan, planned: PlannedSession) -> TreatmentSession:
+    return TreatmentSession(
+        plan=plan,
+        number=planned.number,
+        maintenance=planned.maintenance,
+        target_date=planned.target,
+        earliest_date=planned.earliest,
+        latest_date=planned.latest,
+    )
+
+
 def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
     """The sessions whose day is known: the day done, or the day of the live appointment
     that books them."""
@@ -309,14 +308,7 @@ def respace(plan: TreatmentPlan) -> None:
     for planned in series:
         session = sessions.get(planned.number)
         if session is None:
-            TreatmentSession.objects.create(
-                plan=plan,
-                number=planned.number,
-                maintenance=planned.maintenance,
-                target_date=planned.target,
-                earliest_date=planned.earliest,
-                latest_date=planned.latest,
-            )
+            session_of(plan, planned).save(force_insert=True)
         elif session.status != TreatmentSession.Status.DONE:
             session.target_date, session.earliest_date, session.latest_date = (
                 planned.target,

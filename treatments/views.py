@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_weasyprint import WeasyTemplateResponse
 
+from clinic.forms import add_error_by_field
 from clinic.models import User
 from clinic.roles import Role, role_required
 from patients.models import Patient
@@ -475,17 +476,8 @@ def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient:
             "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
         )
     except ValidationError as error:
-        add_validation_error(form, error)
+        add_error_by_field(form, error)
     return None
-
-
-def add_validation_error(form, error: ValidationError) -> None:
-    """Put each message by its field when the form has it, else at the top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @require_POST
@@ -691,7 +683,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             "formulation", "This cocktail cannot be given: " + " ".join(f.reason for f in blocked.findings)
         )
     except ValidationError as error:
-        add_validation_error(record, error)
+        add_error_by_field(record, error)
     return None
 
 
