@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from patients.models import Contraindication, Patient, PatientCondition
 
 
 @admin.register(Patient)
-class PatientAdmin(admin.ModelAdmin):
+class PatientAdmin(SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "date_of_birth", "phone", "email", "archived_at"]
     list_filter = [("archived_at", admin.EmptyFieldListFilter), "sex", "skin_type"]
     search_fields = ["last_name", "first_name", "email", "phone"]

@@ -11,6 +11,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from clinic import roles
 from patients.names import fold
@@ -166,6 +167,7 @@ class Patient(models.Model):
     )
 
     objects = PatientQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["name_key", "updated_at"], m2m_fields=["allergy_ingredients"])
 
     # Fields the front desk may see and change; the rest of the profile is clinical.
     CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
@@ -276,6 +278,8 @@ class PatientCondition(models.Model):
     notes = models.CharField(max_length=300, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-started_on", "-recorded_at"]

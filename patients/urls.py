@@ -12,6 +12,7 @@ urlpatterns = [
     path("patients/<uuid:pk>/conditions/", views.condition_add, name="condition_add"),
     path("patients/<uuid:pk>/conditions/<int:condition_id>/end/", views.condition_end, name="condition_end"),
     path("patients/<uuid:pk>/invite/", views.patient_invite, name="patient_invite"),
+    path("patients/<uuid:pk>/history/", views.patient_history, name="patient_history"),
     path("portal/", portal.portal_home, name="portal"),
     path("portal/appointments/<uuid:pk>/cancel/", portal.portal_cancel, name="portal_cancel"),
     path("portal/welcome/<uidb64>/<token>/", portal.WelcomeView.as_view(), name="portal_welcome"),

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic import roles
 from clinic.roles import Role, role_required
-from patients import portal, registry
+from patients import history, portal, registry
 from patients.forms import ConditionForm, EndConditionForm, PatientForm
 from patients.models import Patient
 from treatments import safety
@@ -87,6 +87,13 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
 @role_required(Role.FRONT_DESK, Role.DERMATOLOGIST)
 def patient_chart(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render_chart(request, pk)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST)
+def patient_history(request: HttpRequest, pk: UUID) -> HttpResponse:
+    patient = get_patient_for_user(request.user, pk)
+    return render(request, "patients/history.html", {"patient": patient, "entries": history.clinical_history(patient)})
 
 
 @require_POST

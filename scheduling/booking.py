@@ -166,7 +166,8 @@ def book_appointment(
                 appointment=appointment, changed_by=booked_by, description=f"Booked {describe_when(appointment)}"
             )
             if session is not None:
-                TreatmentSession.objects.filter(pk=session.pk).update(status=TreatmentSession.Status.BOOKED)
+                session.status = TreatmentSession.Status.BOOKED
+                session.save(update_fields=["status"])
                 plans.respace(session.plan)
     except IntegrityError as error:
         raise refused_by_constraint(error) from None

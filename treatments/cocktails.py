@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
 from patients.models import Patient
@@ -96,7 +97,7 @@ def compose_formulation(
         formulation.save()
         for line in built:
             line.formulation = formulation
-        FormulationLine.objects.bulk_create(built)
+        bulk_create_with_history(built, FormulationLine)
     return formulation
 
 
@@ -139,7 +140,7 @@ def revise_formulation(
             revised.lines.all().delete()
         for line in built:
             line.formulation = revised
-        FormulationLine.objects.bulk_create(built)
+        bulk_create_with_history(built, FormulationLine)
     return revised
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
 
 from clinic import roles
 
@@ -194,6 +195,7 @@ class Formulation(models.Model):
     )
 
     objects = FormulationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "-version"]
@@ -269,6 +271,7 @@ class FormulationLine(models.Model):
     unit = models.CharField(max_length=6, choices=Unit.choices)
 
     objects = FormulationLineQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
@@ -432,6 +435,7 @@ class TreatmentPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     objects = TreatmentPlanQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-created_at"]
@@ -538,6 +542,7 @@ class TreatmentSession(models.Model):
     recorded_at = models.DateTimeField(null=True, blank=True)
 
     objects = TreatmentSessionQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["plan", "number"]

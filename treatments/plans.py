@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
 from patients.models import Patient
@@ -179,7 +180,7 @@ def create_plan(
             plan.formulation = patients_copy_of(formulation, patient=patient, created_by=created_by)
         plan.save()
         PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
-        TreatmentSession.objects.bulk_create([session_of(plan, planned) for planned in dates])
+        bulk_create_with_history([session_of(plan, planned) for planned in dates], TreatmentSession)
         acknowledge_all(
             patient=patient,
             formulation=plan.formulation,
@@ -472,7 +473,9 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
         plan.status = TreatmentPlan.Status.STOPPED
         plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
         plan.save(update_fields=["status", "stop_reason"])
-        plan.sessions.filter(status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]).update(
-            status=TreatmentSession.Status.CANCELLED
-        )
+        for session in plan.sessions.filter(
+            status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
+        ):
+            session.status = TreatmentSession.Status.CANCELLED
+            session.save(update_fields=["status"])
     return plan

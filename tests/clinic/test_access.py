@@ -74,6 +74,7 @@ ACCESS = [
     ("/sessions/{session}/handed-over/", [405, 405, 405, 405, 405, 405, 405]),
     ("/today/print/", ["login", 403, 403, 200, 200, 403, 403]),
     ("/patients/{alice}/invite/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/patients/{alice}/history/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/portal/appointments/{appointment}/cancel/", [405, 405, 405, 405, 405, 405, 405]),
     ("/portal/welcome/MQ/not-a-token/", [200, 200, 200, 200, 200, 200, 200]),
     ("/healthz", [200, 200, 200, 200, 200, 200, 200]),

@@ -1,0 +1,39 @@
+"""The audit trail: who changed which clinical record, when, from what to what."""
+
+from tests.treatments.test_aftercare import course, done
+
+
+def test_a_change_of_contact_details_is_recorded_with_who_and_before_after(client, charlie, derek, alice):
+    client.force_login(charlie)
+    client.post(
+        f"/patients/{alice.pk}/edit/",
+        {
+            "first_name": "Alice",
+            "last_name": "Archer",
+            "date_of_birth": str(alice.date_of_birth),
+            "sex": "female",
+            "phone": "07 00 00 00 09",
+            "email": alice.email,
+        },
+    )
+    client.force_login(derek)
+    page = client.get(f"/patients/{alice.pk}/history/")
+    entry = next(e for e in page.context["entries"] if e.what == "Patient record" and e.action == "changed")
+    assert entry.who == str(charlie)
+    assert ("phone", alice.phone, "07 00 00 00 09") in entry.changes
+
+
+def test_recording_a_session_appears_in_the_history(client, derek, alice):
+    session = done(course(alice, derek).sessions.get(number=1), derek)
+    client.force_login(derek)
+    entries = client.get(f"/patients/{alice.pk}/history/").context["entries"]
+    session_changes = [change for e in entries if e.what == f"Session {session.number}" for change in e.changes]
+    assert ("status", "planned", "done") in session_changes
+    assert any(e.what.startswith("Cocktail line") and e.action == "created" for e in entries)
+
+
+def test_only_dermatologists_read_the_history(client, charlie, alice):
+    client.force_login(charlie)
+    assert client.get(f"/patients/{alice.pk}/history/").status_code == 403
+    client.force_login(alice.portal_user)
+    assert client.get(f"/patients/{alice.pk}/history/").status_code == 403
