@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/.pip-build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check bench bench-pdf clean
+.PHONY: run serve test lint format check bench bench-pdf backup clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -25,6 +25,12 @@ run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production-style: gunicorn, DJANGO_DEBUG=0 (set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS), static files collected.
+serve: $(VENV)/.runtime-installed
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
+	DJANGO_DEBUG=0 $(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
 test: $(VENV)/.dev-installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -46,6 +52,9 @@ bench: $(VENV)/.dev-installed
 
 bench-pdf: $(VENV)/.dev-installed
 	$(BIN)/python bench/pdf.py
+
+backup: $(VENV)/.runtime-installed
+	$(BIN)/python manage.py backup
 
 clean:
 	rm -rf $(VENV) staticfiles

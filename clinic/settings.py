@@ -119,7 +119,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Health data on shared front-desk screens: sessions end when the browser closes and
 # after eight idle hours at the latest.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = True  # the eight hours count from the last request: inactivity
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")
@@ -180,7 +181,9 @@ if not DEBUG:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", False)
+    SECURE_HSTS_PRELOAD = env_flag("DJANGO_SECURE_HSTS_PRELOAD", True)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # the operator chose not to join the preload list
     SECURE_REFERRER_POLICY = "same-origin"
 
 # Mesoplan's own loggers (patients.registry…) print beside Django's; Django's loggers keep

@@ -16,5 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler500 = "clinic.views.server_error"
+
 admin.site.site_header = "Mesoplan administration"
 admin.site.site_title = "Mesoplan"

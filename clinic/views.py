@@ -1,8 +1,11 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -45,3 +48,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The page for an unexpected error; when the database is out of reach, a 503 that says
+    so. It touches neither the database nor the session, which may be what failed."""
+    if isinstance(sys.exc_info()[1], DatabaseError):
+        return HttpResponse(loader.render_to_string("503.html"), status=503, headers={"Retry-After": "30"})
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -65,3 +65,20 @@ def test_database_url_and_time_zone_come_from_the_environment():
     assert values["db"]["ENGINE"] == "django.db.backends.postgresql"
     assert values["db"]["NAME"] == "meso"
     assert values["time_zone"] == "Europe/Brussels"
+
+
+def test_production_settings_pass_djangos_deployment_checks():
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "k" * 20 + "Q9!z" * 10,
+        "DJANGO_ALLOWED_HOSTS": "clinic.example.org",
+    }
+    clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CLINIC_"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
