@@ -119,8 +119,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Health data on shared front-desk screens: sessions end when the browser closes and
 # after eight idle hours at the latest.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 60 * 60
-SESSION_SAVE_EVERY_REQUEST = True  # the eight hours count from the last request: inactivity
+SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")
