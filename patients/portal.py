@@ -95,4 +95,5 @@ class WelcomeView(PasswordResetConfirmView):
 
     template_name = "patients/welcome.html"
     post_reset_login = True
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("portal")

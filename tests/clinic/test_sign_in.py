@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from clinic.roles import Role
 from tests.factories import UserFactory
@@ -48,3 +51,16 @@ def test_navigation_shows_each_role_only_what_it_may_use(client, alice, charlie,
     page = client.get("/today/").content.decode()
     assert 'href="/admin/"' in page
     assert 'href="/patients/"' not in page
+
+
+def test_five_failed_sign_ins_lock_the_username_for_fifteen_minutes(client, db, time_machine):
+    UserFactory(username="someone", role=Role.FRONT_DESK)
+    for _ in range(5):
+        client.post("/accounts/login/", {"username": "someone", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": "someone", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+
+    time_machine.move_to(timezone.now() + timedelta(minutes=16))
+    response = client.post("/accounts/login/", {"username": "someone", "password": PASSWORD})
+    assert response.status_code == 302
