@@ -4,3 +4,7 @@ from django.apps import AppConfig
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic"
+
+    def ready(self) -> None:
+        # Starts each session's inactivity clock at sign-in (a user_logged_in receiver).
+        from clinic import sessions  # noqa: F401

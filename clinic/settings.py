@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -130,6 +131,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 LOGIN_URL = "login"
+LOGIN_URL_PATH = "/accounts/login/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -137,7 +139,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Health data on shared front-desk screens: sessions end when the browser closes and
 # after eight idle hours at the latest.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_HOURS", "8")) * 60 * 60
+# Signed out after this many idle hours (clinic.sessions), and after a working day at most.
+SESSION_IDLE_HOURS = float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8"))
+SESSION_COOKIE_AGE = 12 * 60 * 60
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")

@@ -64,3 +64,16 @@ def test_five_failed_sign_ins_lock_the_username_for_fifteen_minutes(client, db, 
     time_machine.move_to(timezone.now() + timedelta(minutes=16))
     response = client.post("/accounts/login/", {"username": "someone", "password": PASSWORD})
     assert response.status_code == 302
+
+
+def test_a_session_ends_after_eight_idle_hours_but_not_while_in_use(client, charlie, time_machine):
+    client.force_login(charlie)
+    for _ in range(3):  # working all day, a request every three hours
+        time_machine.move_to(timezone.now() + timedelta(hours=3))
+        assert client.get("/today/").status_code == 200
+
+    time_machine.move_to(timezone.now() + timedelta(hours=8, minutes=1))
+    response = client.get("/today/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+    assert client.get("/today/").status_code == 302  # signed out for good
