@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from scheduling.models import Appointment, AppointmentChange, CalendarFeed, Room, TimeOff, WorkingHours
 
@@ -33,7 +34,7 @@ class AppointmentChangeInline(admin.TabularInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(SimpleHistoryAdmin):
     """Read-only: bookings go through the booking pages, which keep the rules and history."""
 
     list_display = ["start", "patient", "practitioner", "room", "status"]

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from treatments.models import (
     AftercareTopic,
@@ -57,7 +58,7 @@ class FormulationLineInline(admin.TabularInline):
 
 
 @admin.register(Formulation)
-class FormulationAdmin(admin.ModelAdmin):
+class FormulationAdmin(SimpleHistoryAdmin):
     """Read-mostly: dermatologists compose and revise cocktails in the app, where the dose
     limits, safety checks and versioning apply."""
 
@@ -105,7 +106,7 @@ class TreatmentSessionInline(admin.TabularInline):
 
 
 @admin.register(TreatmentPlan)
-class TreatmentPlanAdmin(ReadOnlyAdmin):
+class TreatmentPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_display = ["patient", "indication", "status", "start_date", "prescriber"]
     list_filter = ["status", "indication"]
     search_fields = ["patient__last_name"]

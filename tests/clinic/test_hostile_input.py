@@ -4,6 +4,7 @@ For each form, hypothesis posts random values (empty, huge, unicode, SQL and HTM
 wrong types, out-of-range dates, other rows' ids) into its fields, as a user who may use it.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduling.models import Appointment, Room
 from tests.factories import FormulationFactory, PatientFactory
 from treatments import plans
 from treatments.models import TreatmentArea
@@ -61,7 +63,35 @@ def world(alice, bob, charlie, derek):
         created_by=derek,
     )
     session = plan.sessions.get(number=1)
-    return {"alice": alice, "bob": bob, "charlie": charlie, "derek": derek, "plan": plan, "session": session}
+    done_session = plans.record_session(
+        session=session,
+        done_at=timezone.now(),
+        practitioner=derek,
+        formulation=plan.formulation,
+        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
+        lots=[plans.Lot("HA vial", "L-1", timezone.localdate() + timedelta(days=90))],
+        recorded_by=derek,
+    )
+    start = timezone.now() + timedelta(days=5)
+    appointment = Appointment.objects.create(
+        patient=alice,
+        practitioner=derek,
+        room=Room.objects.create(name="Fuzz room"),
+        start=start,
+        end=start + timedelta(minutes=30),
+        booked_by=charlie,
+    )
+    return {
+        "alice": alice,
+        "bob": bob,
+        "charlie": charlie,
+        "derek": derek,
+        "plan": plan,
+        "session": plan.sessions.get(number=2),
+        "done": done_session,
+        "formulation": cocktail,
+        "appointment": appointment,
+    }
 
 
 # (who, path, fields posted); {alice}, {plan}, {session} are filled from `world`.
@@ -81,6 +111,16 @@ FORMS = [
         ["done_at", "practitioner", "reaction", "areas-TOTAL_FORMS", "lots-0-expiry_date"],
     ),
     ("charlie", "/appointments/new/", ["patient", "practitioner", "room", "start", "minutes", "session"]),
+    ("derek", "/sessions/{done}/amend/", ["done_at", "reaction", "reaction_notes", "notes", "reason"]),
+    ("derek", "/formulations/{formulation}/edit/", ["name", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-unit"]),
+    ("derek", "/formulations/{formulation}/acknowledge/", ["finding_key", "reason"]),
+    ("derek", "/plans/{plan}/stop/", ["reason"]),
+    ("charlie", "/plans/{plan}/book/", ["practitioner", "minutes", "weekday", "time_of_day"]),
+    ("charlie", "/appointments/{appointment}/reschedule/", ["start", "minutes", "practitioner", "room"]),
+    ("charlie", "/appointments/{appointment}/cancel/", ["reason"]),
+    ("charlie", "/appointments/{appointment}/status/", ["action", "next"]),
+    ("alice_user", "/portal/appointments/{appointment}/cancel/", ["reason"]),
+    ("anonymous", "/accounts/login/", ["username", "password", "next"]),
     ("derek", "/lots/?q=x", []),
 ]
 
@@ -88,10 +128,14 @@ FORMS = [
 @pytest.mark.parametrize(("who", "path", "fields"), FORMS, ids=[form[1] for form in FORMS])
 def test_hostile_submits_never_break_anything(world, who, path, fields):
     client = Client(raise_request_exception=False)
-    client.force_login(world[who])
-    url = path.format(alice=world["alice"].pk, plan=world["plan"].pk, session=world["session"].pk)
+    if who == "alice_user":
+        client.force_login(world["alice"].portal_user)
+    elif who != "anonymous":
+        client.force_login(world[who])
+    ids = {name: world[name].pk for name in ("alice", "plan", "session", "done", "formulation", "appointment")}
+    url = path.format(**ids)
 
-    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
     @given(st.fixed_dictionaries({field: HOSTILE for field in fields}))
     def submit(values):
         before = counts()
