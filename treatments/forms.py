@@ -114,8 +114,15 @@ class BaseLineFormSet(forms.BaseFormSet):
             raise forms.ValidationError(problems)
 
 
+# absolute_max keeps a forged TOTAL_FORMS from making the server build thousands of forms.
 LineFormSet = forms.formset_factory(
-    FormulationLineForm, formset=BaseLineFormSet, extra=0, can_delete=True, max_num=40, validate_max=True
+    FormulationLineForm,
+    formset=BaseLineFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=40,
+    absolute_max=40,
+    validate_max=True,
 )
 
 
@@ -212,7 +219,7 @@ class BasePlanAreaFormSet(forms.BaseFormSet):
         ]
 
 
-PlanAreaFormSet = forms.formset_factory(PlanAreaForm, formset=BasePlanAreaFormSet, extra=0, max_num=30)
+PlanAreaFormSet = forms.formset_factory(PlanAreaForm, formset=BasePlanAreaFormSet, extra=0, max_num=30, absolute_max=30)
 
 
 class StopPlanForm(forms.Form):
@@ -257,7 +264,7 @@ class SessionAreaForm(forms.Form):
     technique = forms.ChoiceField(choices=TreatmentArea.Technique.choices)
 
 
-SessionAreaFormSet = forms.formset_factory(SessionAreaForm, extra=0, max_num=30)
+SessionAreaFormSet = forms.formset_factory(SessionAreaForm, extra=0, max_num=30, absolute_max=30)
 
 
 class LotForm(forms.Form):
@@ -274,7 +281,7 @@ class BaseLotFormSet(forms.BaseFormSet):
             raise forms.ValidationError("Record the lot of each product used.")
 
 
-LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20)
+LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20, absolute_max=20)
 
 
 class AmendSessionForm(forms.ModelForm):
