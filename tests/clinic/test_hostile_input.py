@@ -14,6 +14,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from patients.models import Contraindication
+from patients.registry import record_condition
 from scheduling.models import Appointment, Room
 from tests.factories import FormulationFactory, PatientFactory
 from treatments import plans
@@ -41,6 +43,14 @@ COUNTED = [
     "treatments.TreatmentPlan",
     "treatments.SessionAmendment",
     "scheduling.Appointment",
+    # and the audit trail: a refused submit leaves no history either
+    "patients.HistoricalPatient",
+    "patients.HistoricalPatientCondition",
+    "treatments.HistoricalFormulation",
+    "treatments.HistoricalFormulationLine",
+    "treatments.HistoricalTreatmentPlan",
+    "treatments.HistoricalTreatmentSession",
+    "scheduling.HistoricalAppointment",
 ]
 
 
@@ -81,7 +91,13 @@ def world(alice, bob, charlie, derek):
         end=start + timedelta(minutes=30),
         booked_by=charlie,
     )
+    condition = record_condition(
+        patient=alice,
+        contraindication=Contraindication.objects.get(name="Keloid or hypertrophic scarring (self or family)"),
+        recorded_by=derek,
+    )
     return {
+        "condition": condition,
         "alice": alice,
         "bob": bob,
         "charlie": charlie,
@@ -111,6 +127,9 @@ FORMS = [
         ["done_at", "practitioner", "reaction", "areas-TOTAL_FORMS", "lots-0-expiry_date"],
     ),
     ("charlie", "/appointments/new/", ["patient", "practitioner", "room", "start", "minutes", "session"]),
+    ("derek", "/patients/{alice}/conditions/{condition}/end/", ["ended_on"]),
+    ("derek", "/formulations/preview/", ["patient", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-ingredient"]),
+    ("derek", "/plans/preview/", ["patient", "protocol", "start_date", "interval_days", "max_days"]),
     ("derek", "/sessions/{done}/amend/", ["done_at", "reaction", "reaction_notes", "notes", "reason"]),
     ("derek", "/formulations/{formulation}/edit/", ["name", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-unit"]),
     ("derek", "/formulations/{formulation}/acknowledge/", ["finding_key", "reason"]),
@@ -132,7 +151,9 @@ def test_hostile_submits_never_break_anything(world, who, path, fields):
         client.force_login(world["alice"].portal_user)
     elif who != "anonymous":
         client.force_login(world[who])
-    ids = {name: world[name].pk for name in ("alice", "plan", "session", "done", "formulation", "appointment")}
+    ids = {
+        name: world[name].pk for name in ("alice", "plan", "session", "done", "formulation", "appointment", "condition")
+    }
     url = path.format(**ids)
 
     @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck))
