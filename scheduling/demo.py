@@ -35,13 +35,13 @@ def seed(*, log: Callable[[str], None]) -> None:
         log(f"Demo schedule: {Appointment.objects.count()} appointments already there.")
         return
     desk = User.objects.get(username="desk.demo")
-    book_course_sessions(desk, rooms, dermatologists)
+    book_course_sessions(desk)
     booked = book_spread(desk, rooms, dermatologists)
     history = record_past(desk, rooms, dermatologists)
     log(f"Demo schedule: {len(rooms)} rooms, {booked} upcoming and {history} past appointments.")
 
 
-def book_course_sessions(desk: User, rooms: list[Room], dermatologists: list[User]) -> None:
+def book_course_sessions(desk: User) -> None:
     """Every active course's next planned session gets the first free slot in its window."""
     sessions = (
         TreatmentSession.objects.filter(status=TreatmentSession.Status.PLANNED, plan__status="active")

@@ -94,7 +94,7 @@ def composition_forms(request: HttpRequest, *, initial: dict, initial_lines: lis
     return form, lines
 
 
-def save_composition(request: HttpRequest, form, lines, write) -> Formulation | None:
+def save_composition(form, lines, write) -> Formulation | None:
     """Run `write` once both forms are valid; put refusals next to what caused them."""
     lines_valid = lines.is_valid()  # validated even when the form is not, so every error shows at once
     if not (form.is_valid() and lines_valid):
@@ -138,7 +138,6 @@ def formulation_new(request: HttpRequest) -> HttpResponse:
         initial_lines = lines_of(starting_point)
     form, lines = composition_forms(request, initial=initial, initial_lines=initial_lines)
     formulation = save_composition(
-        request,
         form,
         lines,
         lambda: compose_formulation(
@@ -174,7 +173,6 @@ def formulation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form, lines = composition_forms(request, initial=initial, initial_lines=lines_of(formulation))
     revised = save_composition(
-        request,
         form,
         lines,
         lambda: revise_formulation(
