@@ -297,9 +297,9 @@ def propose_course_bookings(
     weekday: int | None = None,
     time_of_day: str = TimeOfDay.ANY,
 ) -> list[Proposal]:
-    """For each session still to book, the first free slot in its window with `practitioner`,
-    preferring `weekday` and `time_of_day`. Each proposed day re-spaces the windows after it,
-    as booking it will."""
+    """For each session still to book, the free slot with `practitioner` nearest its target day
+    (then moving out through its window), preferring `weekday` and `time_of_day`. Each proposed
+    day re-spaces the windows after it, as booking it will."""
     sessions = list(plan.sessions.filter(status=TreatmentSession.Status.PLANNED).order_by("number"))
     known = plans.actual_dates(plan)
     today = timezone.localdate()
@@ -307,13 +307,14 @@ def propose_course_bookings(
     for session in sessions:
         planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
         window = planned[session.number]
-        earliest, latest = window.earliest, window.latest
+        earliest, target, latest = window.earliest, window.target, window.latest
         if today > latest:  # overdue: catch up as soon as possible, as booking allows
-            earliest, latest = today, today + (latest - earliest)
+            earliest, target, latest = today, today, today + (latest - earliest)
+        window_days = [earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)]
         slot = first_preferred_slot(
             practitioner=practitioner,
             minutes=minutes,
-            days=[earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)],
+            days=sorted(window_days, key=lambda day: (abs((day - target).days), day)),
             not_before=today,
             weekday=weekday,
             time_of_day=time_of_day,

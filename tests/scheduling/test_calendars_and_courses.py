@@ -42,6 +42,13 @@ def test_front_desk_books_a_whole_course_inside_its_windows(client, charlie, cou
     assert days == sorted(days)
 
 
+def test_course_bookings_aim_at_each_sessions_target_day_not_the_first_day_allowed(course, derek):
+    proposals = booking.propose_course_bookings(plan=course, practitioner=derek, minutes=30)
+
+    days = [proposal.slot.start.astimezone(at(MONDAY, "00:00").tzinfo).date() for proposal in proposals]
+    assert days == [MONDAY + timedelta(days=14 * n) for n in range(4)]
+
+
 def test_a_course_without_a_free_slot_explains_which_session_and_books_nothing(client, charlie, course, derek):
     # Derek is away for the next two months.
     TimeOffFactory(practitioner=derek, start=at(MONDAY, "00:00"), end=at(MONDAY + timedelta(days=60), "00:00"))
