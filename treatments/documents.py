@@ -1,4 +1,5 @@
-"""What goes into the documents patients take home: the aftercare sheet of a session.
+"""What goes into the documents patients take home: the aftercare sheet of a session and
+the plan of a course.
 
 The same dictionary feeds the HTML preview and the PDF, so both always say the same."""
 
@@ -11,7 +12,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from treatments.cocktails import describe_line
-from treatments.models import AftercareTopic, TreatmentArea, TreatmentSession
+from treatments.models import AftercareTopic, TreatmentArea, TreatmentPlan, TreatmentSession
 
 # Every sheet speaks of these two, even if the clinic deactivates their rows by mistake.
 ALWAYS_COVERED = ("Redness", "Swelling")
@@ -37,21 +38,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
     areas = areas_of(session)
     formulation = session.formulation or plan.formulation
     lines = list(formulation.lines.select_related("ingredient"))
-    ingredient_ids = [line.ingredient_id for line in lines]
-    topics = list(
-        AftercareTopic.objects.filter(active=True)
-        .filter(
-            Q(area__isnull=True, ingredient__isnull=True)
-            | Q(area__in=[area.pk for area, _ in areas])
-            | Q(ingredient__in=ingredient_ids)
-        )
-        .select_related("area", "ingredient")
-    )
-    by_kind = {kind: [t for t in topics if t.kind == kind] for kind in AftercareTopic.Kind.values}
-    effects = by_kind[AftercareTopic.Kind.EFFECT]
-    for title in ALWAYS_COVERED:
-        if not any(topic.title == title for topic in effects):
-            effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, title=title, duration="a day or two"))
+    by_kind = topics_for(areas=[area for area, _ in areas], ingredient_ids=[line.ingredient_id for line in lines])
     return {
         "clinic": clinic_details(),
         "session": session,
@@ -62,7 +49,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],
         "lots": list(session.lots.all()) if session.is_done else [],
-        "effects": effects,
+        "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
         "area_notes": [(area, area.aftercare_notes) for area, _ in areas if area.aftercare_notes],
         "warnings": by_kind[AftercareTopic.Kind.WARNING],
@@ -70,6 +57,53 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
         "next_visit": next_visit(session),
         "today": timezone.localdate(),
     }
+
+
+def plan_document(plan: TreatmentPlan) -> dict:
+    """The printable plan of a course: its sessions, what to do before each one and what to
+    expect after. `plan` comes with its sessions, appointments, areas and lines prefetched."""
+    planned_areas = list(plan.areas.all())
+    lines = list(plan.formulation.lines.all())
+    by_kind = topics_for(
+        areas=[planned.area for planned in planned_areas], ingredient_ids=[line.ingredient_id for line in lines]
+    )
+    return {
+        "plan": plan,
+        "clinic": clinic_details(),
+        "lines": [describe_line(line) for line in lines],
+        "sessions": [with_booked_time(s) for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
+        "planned_volume": sum((planned.volume_ml for planned in planned_areas), Decimal(0)),
+        "before": by_kind[AftercareTopic.Kind.BEFORE],
+        "effects": by_kind[AftercareTopic.Kind.EFFECT],
+        "warnings": by_kind[AftercareTopic.Kind.WARNING],
+        "today": timezone.localdate(),
+    }
+
+
+def with_booked_time(session: TreatmentSession) -> TreatmentSession:
+    """The session, knowing when its live appointment starts (for the printed plan)."""
+    session.booked_at = next((a.start for a in session.appointments.all() if a.is_live and not session.is_done), None)
+    return session
+
+
+def topics_for(*, areas: list[TreatmentArea], ingredient_ids: list[int]) -> dict[str, list[AftercareTopic]]:
+    """The clinic's active aftercare topics, by kind, for all sessions and for these areas and
+    ingredients."""
+    topics = list(
+        AftercareTopic.objects.filter(active=True)
+        .filter(
+            Q(area__isnull=True, ingredient__isnull=True)
+            | Q(area__in=[area.pk for area in areas])
+            | Q(ingredient__in=ingredient_ids)
+        )
+        .select_related("area", "ingredient")
+    )
+    by_kind = {kind: [t for t in topics if t.kind == kind] for kind in AftercareTopic.Kind.values}
+    effects = by_kind[AftercareTopic.Kind.EFFECT]
+    for title in ALWAYS_COVERED:
+        if not any(topic.title == title for topic in effects):
+            effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, title=title, duration="a day or two"))
+    return by_kind
 
 
 def areas_of(session: TreatmentSession) -> list[tuple[TreatmentArea, Decimal]]:

@@ -2,7 +2,6 @@ import csv
 from decimal import Decimal
 from uuid import UUID
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -20,7 +19,7 @@ from patients.models import Patient
 from patients.views import get_patient_for_user
 from scheduling.models import Appointment
 from treatments import documents, plans, safety
-from treatments.cocktails import CocktailBlocked, compose_formulation, describe_line, revise_formulation
+from treatments.cocktails import CocktailBlocked, compose_formulation, revise_formulation
 from treatments.forms import (
     AcknowledgementForm,
     AmendSessionForm,
@@ -513,23 +512,6 @@ def plan_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render(request, "treatments/plan_detail.html", context)
 
 
-def plan_document_context(plan: TreatmentPlan) -> dict:
-    return {
-        "plan": plan,
-        "clinic": {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE},
-        "lines": [describe_line(line) for line in plan.formulation.lines.all()],
-        "sessions": [with_booked_time(s) for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
-        "planned_volume": sum((planned.volume_ml for planned in plan.areas.all()), Decimal(0)),
-        "today": timezone.localdate(),
-    }
-
-
-def with_booked_time(session: TreatmentSession) -> TreatmentSession:
-    """The session, knowing when its live appointment starts (for the printed plan)."""
-    session.booked_at = next((a.start for a in session.appointments.all() if a.is_live and not session.is_done), None)
-    return session
-
-
 def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
     return get_object_or_404(
         TreatmentPlan.objects.visible_to(user)
@@ -550,7 +532,7 @@ def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     record_download(request, document=DocumentHandover.Document.PLAN, plan=plan)
     filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
     return WeasyTemplateResponse(
-        request, "documents/plan.html", plan_document_context(plan), filename=filename, attachment=False
+        request, "documents/plan.html", documents.plan_document(plan), filename=filename, attachment=False
     )
 
 
@@ -558,7 +540,7 @@ def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
 def plan_print_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     plan = get_plan_for_document(request.user, pk)
-    return render(request, "documents/plan.html", plan_document_context(plan) | {"preview": True})
+    return render(request, "documents/plan.html", documents.plan_document(plan) | {"preview": True})
 
 
 @require_POST

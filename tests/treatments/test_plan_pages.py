@@ -14,7 +14,7 @@ from patients.registry import record_condition
 from tests.factories import FormulationFactory
 from tests.treatments.cocktail_forms import HYALURONIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC
 from treatments import plans
-from treatments.models import Ingredient, Protocol, TreatmentArea, TreatmentPlan, TreatmentSession
+from treatments.models import AftercareTopic, Ingredient, Protocol, TreatmentArea, TreatmentPlan, TreatmentSession
 
 FACE = "Face"
 
@@ -212,6 +212,28 @@ def test_plan_pdf_names_the_patient_and_every_session(client, derek, alice):
     for session in plan.sessions.exclude(number=1):
         assert session.target_date.strftime("%-d %B %Y") in text
     assert "1 of 4" in text and "4 of 4" in text
+
+
+def test_plan_pdf_tells_what_to_expect_in_the_clinics_own_words(client, derek, alice):
+    plan = make_plan(alice, derek)
+    AftercareTopic.objects.filter(kind=AftercareTopic.Kind.BEFORE, title="No alcohol").update(
+        duration="48 hours before"
+    )
+    AftercareTopic.objects.filter(kind=AftercareTopic.Kind.EFFECT, title="Swelling").update(duration="up to 3 days")
+    AftercareTopic.objects.filter(kind=AftercareTopic.Kind.BEFORE, title="Come without make-up on the area").update(
+        active=False
+    )
+    client.force_login(alice.portal_user)
+
+    response = client.get(f"/plans/{plan.pk}/plan.pdf")
+
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "No alcohol (48 hours before)" in text
+    assert "Swelling, usually for up to 3 days" in text
+    assert "Redness" in text
+    assert "make-up" not in text
+    assert "Hives, swelling of the lips or eyes" in text
 
 
 def test_front_desk_sees_the_plan_and_pdf_but_cannot_record(client, charlie, derek, alice):
