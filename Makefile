@@ -6,8 +6,11 @@ BIN := $(VENV)/bin
 # XStatic-Bootstrap builds from source with setup tools older than 81 (see the file).
 PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/.pip-build-constraints.txt $(BIN)/pip install --quiet --disable-pip-version-check
 PYTEST_ARGS ?= -n auto
+# The browser journeys drive Debian's Chromium (never a browser downloaded by Playwright).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test lint format check bench bench-pdf backup clean
+.PHONY: run serve test e2e lint format check bench bench-pdf backup clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -21,6 +24,16 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt .pip-build-constra
 	$(PIP_INSTALL) -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime-installed
 
+$(CHROMIUM):
+	@echo "Installing Debian's chromium for the browser journeys (tests/e2e)"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+# axe-core, which the journeys inject into pages to check accessibility.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -32,8 +45,12 @@ serve: $(VENV)/.runtime-installed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed $(CHROMIUM) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Only the browser journeys, refreshing their screenshots in docs/screenshots/.
+e2e: $(VENV)/.dev-installed $(CHROMIUM) node_modules/.installed
+	MESOPLAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -57,4 +74,4 @@ backup: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py backup
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules

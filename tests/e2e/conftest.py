@@ -1,0 +1,90 @@
+"""Browser journeys: Debian's Chromium, driven by Playwright, against pytest-django's live server.
+
+Every test in this folder is marked `e2e` (`pytest -m "not e2e"` leaves them out). The catalogs
+and role groups come from data migrations, so each journey restores them after the previous
+transactional test's flush (`serialized_rollback`).
+"""
+
+import os
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the networking flags Chromium keeps calling Google's hosts, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--lang=en-GB",
+]
+PASSWORD = "a-long-test-password"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium package.")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # between browser steps are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    if report.when == "call":
+        item.journey_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def page(request, browser, live_server, tmp_path) -> Page:
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    if getattr(request.node, "journey_failed", False):
+        picture = tmp_path / "failure.png"
+        page.screenshot(path=picture, full_page=True)
+        print(f"The page at {page.url} when the journey failed: {picture}")
+    context.close()
+
+
+@pytest.fixture
+def screenshot(page, tmp_path):
+    """Saves a full-page picture of where the journey is: into MESOPLAN_SCREENSHOTS when set
+    (`make e2e` sets docs/screenshots), otherwise beside the test's temporary files."""
+    folder = Path(os.environ.get("MESOPLAN_SCREENSHOTS") or tmp_path)
+
+    def take(name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        picture = Image.open(BytesIO(page.screenshot(full_page=True)))
+        # 256 colours are plenty for flat pages and make the committed PNGs about 4 times smaller.
+        picture.convert("RGB").quantize(256).save(folder / f"{name}.png", optimize=True)
+
+    return take
+
+
+def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

@@ -1,0 +1,91 @@
+"""A dermatologist's whole job for a new patient, in the browser: register, compose a safe
+cocktail, plan and book a course, record the first session, hand over the aftercare sheet."""
+
+import re
+from datetime import time
+
+from playwright.sync_api import expect
+
+from clinic.roles import Role
+from scheduling.models import Appointment
+from tests.e2e.conftest import PASSWORD, sign_in
+from tests.factories import FormulationFactory, RoomFactory, UserFactory, WorkingHoursFactory
+from treatments.models import Ingredient, Protocol
+
+
+def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot):
+    doctor = UserFactory(username="dr.e2e", first_name="Inès", last_name="Morel", role=Role.DERMATOLOGIST)
+    doctor.set_password(PASSWORD)
+    doctor.save()
+    RoomFactory(name="Room 1")
+    for weekday in range(7):
+        WorkingHoursFactory(practitioner=doctor, weekday=weekday, start=time(8), end=time(20))
+    glow = FormulationFactory(
+        name="Glow",
+        ingredients=["Hyaluronic acid, non-cross-linked", "Vitamin B5 (dexpanthenol)", "Zinc"],
+    )
+    Protocol.objects.filter(name="Skin rejuvenation").update(default_formulation=glow)
+
+    sign_in(page, "dr.e2e")
+    expect(page).to_have_url(re.compile("/today/$"))
+
+    main = page.locator("#main")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    main.get_by_role("link", name="Register a patient").click()
+    page.get_by_label("First name").fill("Nadia")
+    page.get_by_label("Last name").fill("Lambert")
+    page.get_by_label("Date of birth").fill("1984-05-17")
+    page.get_by_label("Sex").select_option(label="Female")
+    page.get_by_label("Phone").fill("06 12 34 56 78")
+    page.get_by_label("Allergic to ingredients").select_option(label="Zinc")
+    screenshot("dermatologist-1-register")
+    page.get_by_role("button", name="Register patient").click()
+    expect(page.get_by_role("heading", name="Nadia Lambert")).to_be_visible()
+    expect(main.get_by_text("Zinc").first).to_be_visible()
+    screenshot("dermatologist-2-chart")
+
+    main.get_by_role("link", name="New cocktail").click()
+    page.get_by_label("Start from a clinic template").select_option(label="Glow (Skin rejuvenation)")
+    main.get_by_role("button", name="Load").click()
+    summary = page.locator("#composition-summary")
+    expect(summary).to_contain_text("Allergic to Zinc.")
+    screenshot("dermatologist-3-allergy-blocked")
+    zinc = Ingredient.objects.get(name="Zinc")
+    page.locator(f"tr.line-row:has(option[value='{zinc.pk}']:checked)").get_by_role(
+        "button", name="Remove this ingredient"
+    ).click()
+    expect(summary).to_contain_text("No allergy or contraindication found for this patient.")
+    main.get_by_role("button", name="Save cocktail").click()
+    expect(main.get_by_text("Glow — Nadia Lambert is saved.")).to_be_visible()
+    expect(main).not_to_contain_text("Zinc")
+
+    main.get_by_role("link", name="Nadia Lambert").first.click()
+    main.get_by_role("link", name="New course").click()
+    page.get_by_label("Protocol", exact=True).select_option(label="Skin rejuvenation — 4 sessions every 14 days")
+    main.get_by_role("button", name="Use this protocol").click()
+    page.get_by_label("Cocktail").select_option(label="Glow — Nadia Lambert (patient's own)")
+    screenshot("dermatologist-4-course")
+    main.get_by_role("button", name="Start the course").click()
+    expect(main).to_contain_text("Active")
+
+    main.get_by_role("link", name="Book the remaining sessions").click()
+    main.get_by_role("button", name="Propose").click()
+    main.get_by_role("button", name="Book all of these").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    assert Appointment.objects.filter(patient__last_name="Lambert").count() == 4
+    screenshot("dermatologist-5-course-booked")
+
+    main.get_by_role("link", name="Record").first.click()
+    page.get_by_label("Product").first.fill("Hyaluronic acid 1% vial")
+    page.get_by_label("Lot number").first.fill("HA-2026-118")
+    page.get_by_label("Expiry date").first.fill("2028-01-31")
+    main.get_by_role("button", name="Record the session").click()
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(main).to_contain_text("HA-2026-118")
+
+    main.get_by_role("link", name="Preview").click()
+    sheet = page.locator("body")
+    expect(sheet).to_contain_text("After your mesotherapy session")
+    expect(sheet).to_contain_text("redness")
+    expect(sheet).to_contain_text("swelling")
+    screenshot("dermatologist-6-aftercare")
