@@ -1,5 +1,7 @@
 from django import forms
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 
 def add_error_by_field(form: forms.Form, error: ValidationError) -> None:
@@ -10,3 +12,13 @@ def add_error_by_field(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, refusing a username longer than a username can be before it
+    reaches authentication (and django-axes' log of failed attempts, whose column is shorter
+    than what a browser can post)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.utils import timezone
 
 from clinic.roles import Role
@@ -26,6 +27,14 @@ def test_wrong_password_shows_an_error_and_keeps_the_username(client, db):
     assert response.status_code == 200
     assert b"Please enter a correct username and password" in response.content
     assert b'value="someone"' in response.content
+
+
+def test_an_overlong_username_is_refused_by_the_form_not_the_database(client, db):
+    response = client.post("/accounts/login/", {"username": "0" * 300, "password": "nope"})
+
+    assert response.status_code == 200
+    assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()
+    assert not AccessAttempt.objects.exists()
 
 
 def test_sign_out_is_a_post_and_ends_the_session(client, charlie):
