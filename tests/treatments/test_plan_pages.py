@@ -230,7 +230,7 @@ def test_plan_pdf_tells_what_to_expect_in_the_clinics_own_words(client, derek, a
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "No alcohol (48 hours before)" in text
-    assert "Swelling, usually for up to 3 days" in text
+    assert "Swelling (up to 3 days)" in text
     assert "Redness" in text
     assert "make-up" not in text
     assert "Hives, swelling of the lips or eyes" in text
