@@ -179,6 +179,7 @@ def run_probe(bookings: int, pdf_runs: int) -> None:
     client.force_login(desk)
     counts, statuses = {}, {}
     with transaction.atomic():
+        ensure_a_course_session_today(session, desk)
         for label, url in {"baseline": "/bench/baseline/", **pages}.items():
             client.get(url)  # warm: caches of roles, templates, fonts
             with CaptureQueriesContext(connection) as queries:
@@ -199,6 +200,30 @@ def run_probe(bookings: int, pdf_runs: int) -> None:
     if pdf_runs:
         result["bare_weasyprint_ms"] = bare_weasyprint(session, pdf_runs)
     print(json.dumps(result))
+
+
+def ensure_a_course_session_today(session, desk) -> None:
+    """The day page fetches a course's areas and cocktail only when one of the day's
+    appointments is a course session; give both databases one (inside the probe's rolled-back
+    transaction) so their query counts compare the same page."""
+    from django.utils import timezone
+
+    from scheduling.models import Appointment, Room
+
+    today = timezone.localdate()
+    if Appointment.objects.agenda_of(desk, today).filter(session__isnull=False).exists():
+        return
+    start = timezone.make_aware(datetime.combine(today, datetime.min.time())) + timedelta(hours=7)
+    Appointment.objects.create(
+        patient=session.plan.patient,
+        practitioner=session.practitioner,
+        room=Room.objects.first(),
+        start=start,
+        end=start + timedelta(minutes=30),
+        session=session,
+        status=Appointment.Status.NO_SHOW,
+        booked_by=desk,
+    )
 
 
 def next_open_day(day: date) -> date:

@@ -149,6 +149,10 @@ class Command(BaseCommand):
                 wipe()
                 self.stdout.write("Deleted the previously generated clinic.")
             totals = Generator(options, log=self.stdout.write).run()
+        if connection.vendor == "postgresql":
+            # Fresh statistics, as autovacuum would give them later: the planner needs them.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         elapsed = clock.perf_counter() - started
         for label, rows in totals.counts.items():
             self.stdout.write(f"  {label:<32} {rows:>9,}")
