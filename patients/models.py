@@ -185,6 +185,8 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["name_key", "date_of_birth"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_birth_idx"),
+            # The day page's "recently updated patients".
+            models.Index(fields=["-updated_at"], name="patient_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(first_name="") & ~Q(last_name=""), name="patient_has_a_name"),
