@@ -10,7 +10,7 @@ PYTEST_ARGS ?= -n auto
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test e2e lint format check bench bench-pdf backup clean
+.PHONY: run serve test e2e lint format check bench bench-search bench-pdf backup clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -64,7 +64,11 @@ check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The clinic at scale on PostgreSQL under gunicorn (see bench/run.py and docs/performance.md).
 bench: $(VENV)/.dev-installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-search: $(VENV)/.dev-installed
 	$(BIN)/python bench/patient_search.py
 
 bench-pdf: $(VENV)/.dev-installed

@@ -4,8 +4,8 @@ Creates a throwaway test database (SQLite by default; PostgreSQL when DATABASE_U
 at one), fills it with --patients registered patients, then loads /patients/ the way the
 front desk does, with and without search terms, and prints the median and 95th percentile.
 
-    make bench                                  # 50,000 patients on SQLite
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mesoplan make bench
+    make bench-search                                  # 50,000 patients on SQLite
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/mesoplan make bench-search
 """
 
 import argparse

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -66,12 +67,17 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
         key = "practitioner_id"
     opening = min([h.start for h in hours], default=time(9)) if hours else time(9)
     closing = max([h.end for h in hours], default=time(18)) if hours else time(18)
+    # The grid has hundreds of cells: each carries its text and booking link ready-made,
+    # which renders several times faster than template tags and filters per cell.
+    booking_url = f"{reverse('appointment_new')}?{'room' if by_room else 'practitioner'}="
+    column_names = {column.pk: str(column) for column in columns}
     rows = []
     moment = local_moment(day, opening)
     close = local_moment(day, closing)
     starts = {(getattr(a, key), timezone.localtime(a.start).replace(second=0, microsecond=0)): a for a in appointments}
     covered = set()
     while moment < close:
+        clock = f"{moment:%H:%M}"
         cells = []
         for column in columns:
             appointment = starts.get((column.pk, moment))
@@ -79,10 +85,15 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
                 span = max(1, appointment.minutes // GRID_MINUTES)
                 for step in range(1, span):
                     covered.add((column.pk, moment + timedelta(minutes=GRID_MINUTES * step)))
-                cells.append({"appointment": appointment, "span": span, "column": column})
+                cells.append({"appointment": appointment, "span": span})
             elif (column.pk, moment) not in covered:
-                cells.append({"appointment": None, "span": 1, "column": column})
-        rows.append({"time": moment, "cells": cells})
+                cells.append(
+                    {
+                        "book_url": f"{booking_url}{column.pk}&start={moment:%Y-%m-%d}T{clock}",
+                        "label": f"Book {column_names[column.pk]} at {clock}",
+                    }
+                )
+        rows.append({"clock": clock, "on_the_hour": moment.minute == 0, "cells": cells})
         moment += timedelta(minutes=GRID_MINUTES)
     context = {
         "day": day,
