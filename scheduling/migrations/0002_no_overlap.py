@@ -4,6 +4,8 @@ one write-locked transaction (BEGIN IMMEDIATE), so two bookings cannot interleav
 
 from django.db import migrations
 
+from clinic.migration_operations import PostgreSQLOnly
+
 LIVE = "status IN ('booked', 'checked_in', 'done')"
 
 
@@ -15,18 +17,6 @@ def exclusion(column: str) -> tuple[str, str]:
     )
     drop = f"ALTER TABLE scheduling_appointment DROP CONSTRAINT {name}"
     return add, drop
-
-
-class PostgreSQLOnly(migrations.RunSQL):
-    """RunSQL that does nothing on other databases, like Django's BtreeGistExtension."""
-
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-
-    def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
 
 
 class Migration(migrations.Migration):

@@ -1,7 +1,9 @@
 from datetime import date
 
 import pytest
+from django.db import connection
 
+from patients.models import Patient
 from tests.factories import PatientFactory
 
 
@@ -113,3 +115,18 @@ def test_list_sorts_names_regardless_of_case_and_accents(client, charlie):
     client.force_login(charlie)
     names = [patient.last_name for patient in client.get("/patients/").context["patients"]]
     assert names == ["Cohen", "david", "DUPRÉ", "Émery", "Zola"]
+
+
+@pytest.mark.parametrize(("query", "index"), [("sophie", "patient_name_key_trgm"), ("@clinic", "patient_email_trgm")])
+def test_on_postgresql_name_and_email_search_can_use_their_trigram_index(db, query, index):
+    if connection.vendor != "postgresql":
+        pytest.skip("Trigram indexes exist on PostgreSQL only.")
+    PatientFactory.create_batch(3)
+    sql, params = Patient.objects.search(query).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # The test table is tiny, where reading it whole is cheapest: make the planner show it can use the index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert index in plan
