@@ -31,7 +31,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 
 from clinic.models import User  # noqa: E402
 from clinic.roles import Role  # noqa: E402
-from patients.models import Patient, name_key  # noqa: E402
+from patients.models import Patient, name_key, phone_digits  # noqa: E402
 
 FIRST_NAMES = [
     "Camille",
@@ -89,14 +89,16 @@ def fill_registry(count: int) -> None:
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
         if index % 3 == 0:
             last = f"{last}-{rng.choice(LAST_NAMES)}"
+        phone = f"06 {index // 10**6:02d} {index // 10**4 % 100:02d} {index // 100 % 100:02d} {index % 100:02d}"
         patients.append(
             Patient(
                 first_name=first,
                 last_name=last,
                 name_key=name_key(first, last),
+                phone_digits=phone_digits(phone),
                 date_of_birth=date(1950, 1, 1) + timedelta(days=rng.randrange(20000)),
                 sex=Patient.Sex.FEMALE,
-                phone=f"06 {index // 10**6:02d} {index // 10**4 % 100:02d} {index // 100 % 100:02d} {index % 100:02d}",
+                phone=phone,
                 email=f"{first}.{last}.{index}@example.org".lower(),
             )
         )

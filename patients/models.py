@@ -7,8 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Replace
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -21,13 +20,15 @@ def name_key(first_name: str, last_name: str) -> str:
     return fold(f"{last_name.strip()} {first_name.strip()}")
 
 
+def phone_digits(phone: str) -> str:
+    return "".join(character for character in phone if character.isdigit())
+
+
 phone_validator = RegexValidator(
     r"^\+?[0-9 ().\-]{6,20}$",
     "Enter a phone number of digits, spaces, dots or dashes, optionally starting with +.",
 )
 
-# Separators people type inside phone numbers; search ignores them on both sides.
-PHONE_SEPARATORS = (" ", ".", "-", "(", ")")
 PHONE_QUERY = re.compile(r"\+?[0-9 ().\-]+")
 DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
@@ -70,19 +71,12 @@ class PatientQuerySet(models.QuerySet):
         born = parse_date_of_birth(query)
         if born:
             return self.filter(date_of_birth=born)
-        if PHONE_QUERY.fullmatch(query) and sum(c.isdigit() for c in query) >= 3:
-            return self.filter_phone_containing(query)
+        if PHONE_QUERY.fullmatch(query) and len(phone_digits(query)) >= 3:
+            return self.filter(phone_digits__contains=phone_digits(query))
         by_name = Q()
         for word in query.split():
             by_name &= Q(name_key__contains=fold(word))
         return self.filter(by_name | Q(email__icontains=query))
-
-    def filter_phone_containing(self, digits: str) -> Self:
-        phone = models.F("phone")
-        for separator in PHONE_SEPARATORS:
-            phone = Replace(phone, Value(separator), Value(""))
-            digits = digits.replace(separator, "")
-        return self.alias(phone_digits=phone).filter(phone_digits__contains=digits)
 
     def likely_duplicates_of(self, *, first_name: str, last_name: str, date_of_birth: date) -> Self:
         """Patients with the same date of birth and the same name, ignoring case and accents."""
@@ -161,13 +155,17 @@ class Patient(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # "dupre eloise" for Éloïse DUPRÉ: what search, sorting and the duplicate check compare.
     name_key = models.CharField(max_length=201, editable=False)
+    # "0612345678" for 06 12 34 56 78: what search by phone compares.
+    phone_digits = models.CharField(max_length=30, blank=True, editable=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
     objects = PatientQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["name_key", "updated_at"], m2m_fields=["allergy_ingredients"])
+    history = HistoricalRecords(
+        excluded_fields=["name_key", "phone_digits", "updated_at"], m2m_fields=["allergy_ingredients"]
+    )
 
     # Fields the front desk may see and change; the rest of the profile is clinical.
     CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
@@ -196,12 +194,17 @@ class Patient(models.Model):
         return f"{self.last_name.upper()}, {self.first_name}"
 
     def save(self, *args, **kwargs) -> None:
-        # A derived column, not a rule: kept beside the names on every save (forms, admin,
-        # factories), so search and sorting never see a stale key. bulk_create must set it.
+        # Derived columns, not rules: kept beside the names and phone on every save (forms,
+        # admin, factories), so search and sorting never see a stale key. bulk_create must set them.
         self.name_key = name_key(self.first_name, self.last_name)
+        self.phone_digits = phone_digits(self.phone)
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
-            kwargs["update_fields"] = {*update_fields, "name_key"}
+        if update_fields is not None:
+            if {"first_name", "last_name"} & set(update_fields):
+                update_fields = {*update_fields, "name_key"}
+            if "phone" in update_fields:
+                update_fields = {*update_fields, "phone_digits"}
+            kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

@@ -60,6 +60,15 @@ def test_search_finds_patients_by_each_field(client, charlie, registry, query, e
     assert found == expected
 
 
+def test_a_changed_phone_is_found_by_its_new_number_only(registry):
+    roux = registry["roux"]
+    roux.phone = "07 11 22 33 44"
+    roux.save(update_fields=["phone"])
+
+    assert list(Patient.objects.search("07 11 22")) == [roux]
+    assert not Patient.objects.search("06.23.45").exists()
+
+
 def test_search_as_you_type_answers_with_the_results_fragment(client, charlie, registry):
     client.force_login(charlie)
     response = client.get("/patients/", {"q": "roux"}, headers={"HX-Request": "true", "HX-Target": "patient-results"})
@@ -117,8 +126,11 @@ def test_list_sorts_names_regardless_of_case_and_accents(client, charlie):
     assert names == ["Cohen", "david", "DUPRÉ", "Émery", "Zola"]
 
 
-@pytest.mark.parametrize(("query", "index"), [("sophie", "patient_name_key_trgm"), ("@clinic", "patient_email_trgm")])
-def test_on_postgresql_name_and_email_search_can_use_their_trigram_index(db, query, index):
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [("sophie", "patient_name_key_trgm"), ("@clinic", "patient_email_trgm"), ("06 12", "patient_phone_digits_trgm")],
+)
+def test_on_postgresql_name_email_and_phone_search_can_use_their_trigram_index(db, query, index):
     if connection.vendor != "postgresql":
         pytest.skip("Trigram indexes exist on PostgreSQL only.")
     PatientFactory.create_batch(3)

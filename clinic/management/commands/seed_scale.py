@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from clinic.models import User
 from clinic.roles import Role
-from patients.models import Contraindication, Patient, name_key
+from patients.models import Contraindication, Patient, name_key, phone_digits
 from scheduling.models import Appointment, AppointmentChange, Room, TimeOff, WorkingHours
 from treatments import plans
 from treatments.cocktails import LineSpec, compose_formulation
@@ -322,15 +322,19 @@ class Generator:
             postcode, city = rng.choice(cities)
             born = date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 56))
             email = f"{fold_ascii(first)}.{fold_ascii(last)}{number}@example.org" if rng.random() < 0.85 else ""
+            phone = (
+                f"0{rng.choice('67')} {number // 10**6 % 100:02d} {number // 10**4 % 100:02d} "
+                f"{number // 100 % 100:02d} {number % 100:02d}"
+            )
             rows.append(
                 Patient(
                     first_name=first,
                     last_name=last,
                     name_key=name_key(first, last),
+                    phone_digits=phone_digits(phone),
                     date_of_birth=born,
                     sex=sex,
-                    phone=f"0{rng.choice('67')} {number // 10**6 % 100:02d} {number // 10**4 % 100:02d} "
-                    f"{number // 100 % 100:02d} {number % 100:02d}",
+                    phone=phone,
                     email=email,
                     address=f"{rng.randrange(1, 180)} {rng.choice(streets)}\n{postcode} {city}",
                     skin_type=rng.choices([1, 2, 3, 4, 5, 6, None], [5, 25, 35, 18, 7, 3, 7])[0],
