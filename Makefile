@@ -31,6 +31,8 @@ $(CHROMIUM):
 
 # axe-core, which the journeys inject into pages to check accessibility.
 node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's npm for axe-core"; \
+		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
 	npm ci --no-audit --no-fund --silent
 	@touch $@
 

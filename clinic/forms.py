@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -14,11 +15,19 @@ def add_error_by_field(form: forms.Form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-class SignInForm(AuthenticationForm):
-    """Django's sign-in form, refusing a username longer than a username can be before it
-    reaches authentication (and django-axes' log of failed attempts, whose column is shorter
-    than what a browser can post)."""
+class RefusesOverlongUsernames:
+    """Refuses a username longer than a username can be before it reaches authentication (and
+    django-axes' log of failed attempts, whose column is shorter than what a browser can post).
+    Django's sign-in forms set the field's max_length without its validator."""
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].validators.append(MaxLengthValidator(self.fields["username"].max_length))
+
+
+class SignInForm(RefusesOverlongUsernames, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(RefusesOverlongUsernames, AdminAuthenticationForm):
+    pass

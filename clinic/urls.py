@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
-from clinic.forms import SignInForm
+from clinic.forms import AdminSignInForm, SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -24,4 +24,5 @@ urlpatterns = [
 handler500 = "clinic.views.server_error"
 
 admin.site.site_header = "Mesoplan administration"
+admin.site.login_form = AdminSignInForm
 admin.site.site_title = "Mesoplan"

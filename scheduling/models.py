@@ -98,9 +98,9 @@ class AppointmentQuerySet(models.QuerySet):
 
     def overlapping(self, start: datetime, end: datetime) -> Self:
         # Half-open: 10:00–10:30 and 10:30–11:00 do not clash. An appointment lasts at most
-        # LONGEST_APPOINTMENT (clean() refuses more), so one that overlaps starts after
-        # `start - LONGEST_APPOINTMENT`: the bound that lets the start index read a few rows
-        # instead of every appointment before `end`.
+        # LONGEST_APPOINTMENT (clean() and booking.py refuse more, and so does PostgreSQL:
+        # migration 0004), so one that overlaps starts after `start - LONGEST_APPOINTMENT`:
+        # the bound that lets the start index read a few rows instead of every earlier one.
         return self.filter(start__lt=end, start__gt=start - LONGEST_APPOINTMENT, end__gt=start)
 
     def with_what_to_prepare(self) -> Self:

@@ -29,8 +29,9 @@ def test_wrong_password_shows_an_error_and_keeps_the_username(client, db):
     assert b'value="someone"' in response.content
 
 
-def test_an_overlong_username_is_refused_by_the_form_not_the_database(client, db):
-    response = client.post("/accounts/login/", {"username": "0" * 300, "password": "nope"})
+@pytest.mark.parametrize("path", ["/accounts/login/", "/admin/login/"])
+def test_an_overlong_username_is_refused_by_the_form_not_the_database(client, db, path):
+    response = client.post(path, {"username": "0" * 300, "password": "nope"})
 
     assert response.status_code == 200
     assert "Ensure this value has at most 150 characters (it has 300)." in response.content.decode()

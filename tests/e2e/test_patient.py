@@ -22,7 +22,7 @@ from treatments import plans
 def record_first_session(course, doctor) -> None:
     plans.record_session(
         session=course.sessions.get(number=1),
-        done_at=timezone.now() - timedelta(hours=1),
+        done_at=timezone.now(),
         practitioner=doctor,
         formulation=course.formulation,
         areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in course.areas.all()],

@@ -91,3 +91,10 @@ def test_a_booking_that_slips_past_the_check_is_refused_cleanly(
     assert str(taken.value) == message
     assert list(Appointment.objects.all()) == [existing]
     assert not AppointmentChange.objects.exists()
+
+
+def test_an_appointment_longer_than_an_hour_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError, match="appointment_at_most_an_hour"), transaction.atomic():
+        write(end=at(TUESDAY, "11:30"))
+    write(end=at(TUESDAY, "11:15"))
+    assert Appointment.objects.count() == 1
