@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
+from clinic.forms import add_error_by_field
 from clinic.roles import Role, role_required
 from patients import history, portal, registry
 from patients.forms import ConditionForm, EndConditionForm, PatientForm
-from patients.models import Patient
+from patients.models import Patient, PatientCondition
 from treatments import safety
 from treatments.models import Formulation, TreatmentPlan
 
@@ -100,12 +101,17 @@ def patient_history(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST)
 def condition_add(request: HttpRequest, pk: UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
-    form = ConditionForm(request.POST)
-    if not form.is_valid():
-        return render_chart(request, pk, condition_form=form)
-    condition = registry.record_condition(patient=patient, recorded_by=request.user, **form.cleaned_data)
-    messages.success(request, f"Recorded: {condition}.")
-    return redirect(patient)
+    # Built on the patient so that the form checks the dates against the date of birth.
+    form = ConditionForm(request.POST, instance=PatientCondition(patient=patient))
+    if form.is_valid():
+        try:
+            condition = registry.record_condition(patient=patient, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_error_by_field(form, error)
+        else:
+            messages.success(request, f"Recorded: {condition}.")
+            return redirect(patient)
+    return render_chart(request, pk, condition_form=form)
 
 
 @require_POST

@@ -6,12 +6,13 @@ transactional test's flush (`serialized_rollback`).
 """
 
 import os
+import re
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from PIL import Image
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps calling Google's hosts, which a closed network refuses.
@@ -87,4 +88,11 @@ def sign_in(page: Page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def arrive(page: Page, path: str) -> None:
+    """Waits until the browser shows `path` (a regular expression) and has run its scripts:
+    typing into a search-as-you-type field before htmx starts would go unheard."""
+    expect(page).to_have_url(re.compile(path))
     page.wait_for_load_state()

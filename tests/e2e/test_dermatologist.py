@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from clinic.roles import Role
 from scheduling.models import Appointment
-from tests.e2e.conftest import PASSWORD, sign_in
+from tests.e2e.conftest import PASSWORD, arrive, sign_in
 from tests.factories import FormulationFactory, RoomFactory, UserFactory, WorkingHoursFactory
 from treatments.models import Ingredient, Protocol
 
@@ -45,8 +45,10 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     screenshot("dermatologist-2-chart")
 
     main.get_by_role("link", name="New cocktail").click()
+    arrive(page, r"/formulations/new/\?patient=")
     page.get_by_label("Start from a clinic template").select_option(label="Glow (Skin rejuvenation)")
     main.get_by_role("button", name="Load").click()
+    arrive(page, r"/formulations/new/\?.*from=")
     summary = page.locator("#composition-summary")
     expect(summary).to_contain_text("Allergic to Zinc.")
     screenshot("dermatologist-3-allergy-blocked")
@@ -63,6 +65,7 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     main.get_by_role("link", name="New course").click()
     page.get_by_label("Protocol", exact=True).select_option(label="Skin rejuvenation — 4 sessions every 14 days")
     main.get_by_role("button", name="Use this protocol").click()
+    arrive(page, r"/plans/new/\?.*protocol=")
     page.get_by_label("Cocktail").select_option(label="Glow — Nadia Lambert (patient's own)")
     screenshot("dermatologist-4-course")
     main.get_by_role("button", name="Start the course").click()

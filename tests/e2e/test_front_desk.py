@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from clinic.roles import Role
 from scheduling.models import Appointment
-from tests.e2e.conftest import PASSWORD, sign_in
+from tests.e2e.conftest import PASSWORD, arrive, sign_in
 from tests.factories import (
     AppointmentFactory,
     PatientFactory,
@@ -66,6 +66,7 @@ def test_front_desk_finds_books_moves_cancels_and_prints(page, screenshot):
     screenshot("front-desk-1-today")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Patients").click()
+    arrive(page, "/patients/$")
     page.get_by_label("Search by name, phone, email or date of birth").press_sequentially("duran")
     results = main.locator("#patient-results")
     expect(results).to_contain_text("DURAND, Camille")
@@ -75,6 +76,7 @@ def test_front_desk_finds_books_moves_cancels_and_prints(page, screenshot):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Schedule").click()
     expect(main.get_by_role("heading", level=1)).to_have_text(f"{today:%A} {today.day} {today:%B %Y}")
     main.get_by_role("link", name="Book", exact=True).click()
+    arrive(page, "/appointments/new/$")
     page.get_by_label("Patient").press_sequentially("durand")
     main.get_by_role("button", name=re.compile("DURAND, Camille")).click()
     expect(main.locator("#patient-chosen")).to_contain_text("DURAND, Camille (born 14/03/1988)")

@@ -104,6 +104,21 @@ def test_condition_with_impossible_dates_is_refused(client, derek, alice, starte
     assert not PatientCondition.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["started_on", "ended_on"])
+def test_a_condition_dated_before_the_patients_birth_is_refused_by_its_field(client, derek, alice, field):
+    client.force_login(derek)
+    before_birth = alice.date_of_birth - timedelta(days=1)
+
+    response = client.post(
+        f"/patients/{alice.pk}/conditions/",
+        {"contraindication": contraindication_id(PREGNANCY), field: str(before_birth)},
+    )
+
+    assert response.status_code == 200
+    assert "This is before the patient was born." in response.content.decode()
+    assert not PatientCondition.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("ended_on", "message"),
     [
