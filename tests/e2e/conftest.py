@@ -11,6 +11,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
@@ -45,6 +46,10 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+        # The ORM calls a journey makes while Playwright runs leave a connection that the test
+        # database's teardown does not see; PostgreSQL then refuses to drop the database
+        # ("being accessed by other users").
+        connections.close_all()
 
 
 @pytest.hookimpl(wrapper=True)
