@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
 from patients.models import Patient
+from scheduling.models import Appointment, AppointmentChange
 from treatments import safety
 from treatments.cocktails import CocktailBlocked, LineSpec, compose_formulation
 from treatments.models import (
@@ -412,8 +413,29 @@ def record_session(
             ]
         )
         formulation.freeze()
+        settle_appointments(session, settled_by=recorded_by)
         respace(plan)
     return session
+
+
+def settle_appointments(session: TreatmentSession, *, settled_by: User) -> None:
+    """Once a session is recorded, its appointment that day is done, and one still to come is
+    cancelled: otherwise the patient would come back for a session already given."""
+    day = timezone.localtime(session.done_at).date()
+    for appointment in Appointment.objects.select_for_update().filter(session=session).live():
+        if timezone.localtime(appointment.start).date() == day:
+            if appointment.status == Appointment.Status.DONE:
+                continue
+            appointment.status = Appointment.Status.DONE
+            description = "Done: the session was recorded"
+        elif appointment.start > timezone.now():
+            appointment.status = Appointment.Status.CANCELLED
+            appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
+            description = f"Cancelled: {appointment.cancellation_reason}"
+        else:
+            continue
+        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        AppointmentChange.objects.create(appointment=appointment, changed_by=settled_by, description=description)
 
 
 AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")

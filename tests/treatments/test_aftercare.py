@@ -219,3 +219,29 @@ def test_print_today_gives_a_dermatologist_only_their_own_patients(client, derek
     text = pdf_text(client.get("/today/print/"))
     assert "Alice Archer" in text
     assert "Bob Baker" not in text
+
+
+def test_recording_a_session_marks_that_days_appointment_done(derek, alice):
+    plan = course(alice, derek)
+    visit = book(plan.sessions.get(number=1), derek, days_ahead=0)
+
+    done(plan.sessions.get(number=1), derek)
+
+    visit.refresh_from_db()
+    assert visit.status == Appointment.Status.DONE
+    assert [change.description for change in visit.changes.all()] == ["Done: the session was recorded"]
+
+
+def test_recording_a_session_early_cancels_its_later_appointment_so_the_patient_does_not_come_back(
+    client, derek, alice
+):
+    plan = course(alice, derek)
+    later = book(plan.sessions.get(number=1), derek, days_ahead=3)
+
+    done(plan.sessions.get(number=1), derek)
+
+    later.refresh_from_db()
+    assert later.status == Appointment.Status.CANCELLED
+    assert later.cancellation_reason == f"The session was recorded on {timezone.localdate():%d/%m/%Y}"
+    client.force_login(alice.portal_user)
+    assert f"{timezone.localtime(later.start):%H:%M}" not in client.get("/portal/").content.decode()
