@@ -77,7 +77,12 @@ def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "Your appointment is cancelled. Call the clinic to book another one.")
+        when = timezone.localtime(appointment.start)
+        messages.success(
+            request,
+            f"Your appointment of {when:%A} {when.day} {when:%B %Y} at {when:%H:%M} is cancelled. "
+            "Call the clinic to book another one.",
+        )
     return redirect("portal")
 
 

@@ -197,6 +197,9 @@ def reschedule_appointment(
         raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be moved.")
     before = describe_when(appointment)
     moved = Appointment.objects.select_related("session__plan", "patient").get(pk=appointment.pk)
+    unchanged = (moved.start, moved.end, moved.practitioner_id, moved.room_id)
+    if (start, start + timedelta(minutes=minutes), practitioner.pk, room.pk) == unchanged:
+        raise ValidationError("This is already when, with whom and where the appointment is: nothing was moved.")
     moved.start, moved.end = start, start + timedelta(minutes=minutes)
     moved.practitioner, moved.room = practitioner, room
     check_bookable(moved)
@@ -263,7 +266,7 @@ def set_appointment_status(*, appointment: Appointment, action: str, changed_by:
                 f"The appointment is {appointment.get_status_display().lower()}; it cannot be "
                 f"{description.lower()} now."
             )
-        if action in ("check_in", "no_show") and timezone.localtime(appointment.start).date() != timezone.localdate():
+        if action in ("check_in", "no_show") and not appointment.is_today:
             raise ValidationError("Only today's appointments can be checked in or marked as no-show.")
         appointment.status = new_status
         appointment.save(update_fields=["status", "updated_at"])

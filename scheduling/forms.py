@@ -1,6 +1,7 @@
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 
 from clinic.models import User
 from clinic.roles import Role
@@ -91,7 +92,14 @@ class CourseBookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(queryset=User.objects.none())
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label="Length")
     weekday = forms.TypedChoiceField(
-        choices=[("", "Any day"), *WorkingHours.Weekday.choices],
+        choices=[
+            ("", "Any day"),
+            *(
+                (day, label)
+                for day, label in WorkingHours.Weekday.choices
+                if day not in settings.CLINIC_CLOSED_WEEKDAYS
+            ),
+        ],
         coerce=int,
         empty_value=None,
         required=False,

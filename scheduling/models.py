@@ -181,6 +181,10 @@ class Appointment(models.Model):
     def is_live(self) -> bool:
         return self.status in self.LIVE
 
+    @property
+    def is_today(self) -> bool:
+        return timezone.localtime(self.start).date() == timezone.localdate()
+
     def clean(self) -> None:
         if not (self.start and self.end):
             return  # clean_fields() has reported it already

@@ -573,6 +573,12 @@ class TreatmentSession(models.Model):
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
 
+    @property
+    def can_be_recorded(self) -> bool:
+        """Not yet done, in an active course that has started (record_session refuses earlier dates)."""
+        plan = self.plan
+        return not self.is_done and plan.status == plan.Status.ACTIVE and plan.start_date <= timezone.localdate()
+
     def is_overdue(self, today=None) -> bool:
         """Its window has passed and it is neither done nor called off, nor booked for a day
         still to come (a booked session's target is its appointment's day)."""

@@ -611,7 +611,7 @@ def session_forms(request: HttpRequest, session: TreatmentSession):
 def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     record = areas = lots = None
-    if not session.is_done and session.plan.status == TreatmentPlan.Status.ACTIVE:
+    if session.can_be_recorded:
         record, areas, lots = session_forms(request, session)
         if request.method == "POST":
             valid = [record.is_valid(), areas.is_valid(), lots.is_valid()]

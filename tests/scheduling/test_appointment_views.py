@@ -515,3 +515,40 @@ def test_a_slot_query_at_the_ends_of_the_calendar_is_not_a_crash(client, charlie
     client.raise_request_exception = False
     response = client.get("/schedule/slots/", {"date": date}, headers={"Accept": "application/json"})
     assert response.status_code in (200, 400)
+
+
+def test_check_in_and_no_show_are_offered_only_on_the_day(client, charlie, derek, derek_works, room1, alice, bob):
+    today = booking.book_appointment(
+        patient=alice, practitioner=derek, room=room1, start=at(MONDAY, "10:00"), minutes=30, booked_by=charlie
+    )
+    tomorrow = booking.book_appointment(
+        patient=bob, practitioner=derek, room=room1, start=at(TUESDAY, "10:00"), minutes=30, booked_by=charlie
+    )
+    client.force_login(charlie)
+
+    assert "Check in" in client.get(f"/appointments/{today.pk}/").content.decode()
+    page = client.get(f"/appointments/{tomorrow.pk}/").content.decode()
+    assert "Check in" not in page
+    assert "No-show" not in page
+    assert "Move" in page
+
+
+def test_a_course_cannot_prefer_a_day_the_clinic_is_closed(client, charlie, alice, derek, derek_works):
+    course = TreatmentPlanFactory(patient=alice, created_by=derek, start_date=MONDAY)
+    client.force_login(charlie)
+
+    choices = dict(client.get(f"/plans/{course.pk}/book/").context["form"].fields["weekday"].choices)
+
+    assert "Saturday" in choices.values()
+    assert "Sunday" not in choices.values()
+
+
+def test_cancelling_in_the_portal_says_which_appointment_was_cancelled(client, alice, derek, derek_works, room1):
+    appointment = booking.book_appointment(
+        patient=alice, practitioner=derek, room=room1, start=at(TUESDAY, "15:00"), minutes=30, booked_by=derek
+    )
+    client.force_login(alice.portal_user)
+
+    response = client.post(f"/portal/appointments/{appointment.pk}/cancel/", follow=True)
+
+    assert "Your appointment of Tuesday 3 March 2026 at 15:00 is cancelled." in response.content.decode()

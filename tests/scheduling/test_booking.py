@@ -237,6 +237,24 @@ def test_moving_is_checked_like_booking(derek_works, derek, room1, room2, alice,
     assert appointment.changes.count() == 1  # only "Booked"
 
 
+def test_moving_an_appointment_to_where_it_already_is_is_refused_and_leaves_no_history(
+    derek_works, derek, room1, alice, charlie
+):
+    appointment = book(alice, derek, room1, at(TUESDAY, "10:00"), charlie)
+
+    with pytest.raises(ValidationError, match="nothing was moved"):
+        booking.reschedule_appointment(
+            appointment=appointment,
+            start=at(TUESDAY, "10:00"),
+            minutes=30,
+            practitioner=derek,
+            room=room1,
+            rescheduled_by=charlie,
+        )
+
+    assert appointment.changes.count() == 1  # only "Booked"
+
+
 def test_a_cancelled_appointment_cannot_be_moved(derek_works, derek, room1, alice, charlie):
     appointment = book(alice, derek, room1, at(TUESDAY, "10:00"), charlie)
     booking.cancel_appointment(appointment=appointment, reason="Ill", cancelled_by=charlie)

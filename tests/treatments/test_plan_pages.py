@@ -429,3 +429,27 @@ def test_recall_finds_a_lot_by_its_start_and_exports_no_spreadsheet_formulas(cli
     assert len(client.get("/lots/", {"q": "=hyper"}).context["lots"]) == 1
     csv_text = client.get("/lots/", {"q": "=HYPER", "format": "csv"}).content.decode()
     assert "'=HYPERLINK(1)" in csv_text
+
+
+def test_a_course_starting_later_offers_no_record_button_and_says_when_recording_opens(client, derek, alice):
+    plan = make_plan(alice, derek)
+    starts = timezone.localdate() + timedelta(days=3)
+    TreatmentPlan.objects.filter(pk=plan.pk).update(start_date=starts)
+    client.force_login(derek)
+
+    assert ">Record</a>" not in client.get(f"/plans/{plan.pk}/").content.decode()
+    session_page = client.get(f"/sessions/{plan.sessions.get(number=1).pk}/").content.decode()
+    assert f"The course starts on {starts:%d/%m/%Y}: its sessions can be recorded from that day." in session_page
+    assert "Record the session" not in session_page
+    assert ">Record</a>" in client.get(f"/plans/{make_plan(alice, derek).pk}/").content.decode()
+
+
+def test_recall_by_the_start_of_a_lot_number_shows_each_patients_lot(client, derek, alice, bob):
+    record(make_plan(alice, derek).sessions.get(number=1), derek, lot_number="HA24-0917")
+    record(make_plan(bob, derek).sessions.get(number=1), derek, lot_number="HA24-1002")
+    client.force_login(derek)
+
+    page = client.get("/lots/", {"q": "ha24"}).content.decode()
+
+    assert "lot <strong>HA24-0917</strong>" in page
+    assert "lot <strong>HA24-1002</strong>" in page
