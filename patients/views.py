@@ -16,6 +16,7 @@ from clinic.roles import Role, role_required
 from patients import history, portal, registry
 from patients.forms import ConditionForm, EndConditionForm, PatientForm
 from patients.models import Patient, PatientCondition
+from scheduling.models import Appointment
 from treatments import safety
 from treatments.models import Formulation, TreatmentPlan
 
@@ -55,6 +56,9 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/patient_form.html", {"form": form, "patient": None})
 
 
+UPCOMING_ON_CHART = 10
+
+
 def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionForm | None = None) -> HttpResponse:
     patient = get_object_or_404(
         Patient.objects.visible_to(request.user).select_related(
@@ -64,6 +68,10 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
     )
     context = {
         "patient": patient,
+        "upcoming": Appointment.objects.filter(patient=patient, start__gte=timezone.now())
+        .live()
+        .select_related("practitioner", "room")
+        .order_by("start")[:UPCOMING_ON_CHART],
         "plans": TreatmentPlan.objects.visible_to(request.user)
         .filter(patient=patient)
         .select_related("formulation")

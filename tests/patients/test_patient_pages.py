@@ -4,7 +4,8 @@ import pytest
 from django.utils import timezone
 
 from patients.models import Patient
-from tests.factories import PatientFactory
+from scheduling.models import Appointment
+from tests.factories import AppointmentFactory, PatientFactory
 
 NEW_PATIENT = {
     "first_name": "Inès",
@@ -207,3 +208,32 @@ def test_implausible_records_are_refused(client, derek, changes, field, message)
     assert response.status_code == 200
     assert message in response.context["form"].errors[field][0]
     assert not Patient.objects.exists()
+
+
+def test_chart_lists_the_next_appointments_and_books_another_for_this_patient(client, charlie, alice):
+    now = timezone.localtime()
+    next_one = AppointmentFactory(patient=alice, start=now + timedelta(days=2), end=now + timedelta(days=2, minutes=30))
+    AppointmentFactory(patient=alice, start=now - timedelta(days=2), end=now - timedelta(days=2, minutes=-30))
+    AppointmentFactory(
+        patient=alice,
+        start=now + timedelta(days=3),
+        end=now + timedelta(days=3, minutes=30),
+        status=Appointment.Status.CANCELLED,
+    )
+    client.force_login(charlie)
+
+    response = client.get(f"/patients/{alice.pk}/")
+
+    assert list(response.context["upcoming"]) == [next_one]
+    assert f'href="/appointments/new/?patient={alice.pk}"' in response.content.decode()
+
+
+def test_chart_queries_do_not_grow_with_appointments(client, charlie, alice, django_assert_num_queries):
+    client.force_login(charlie)
+    client.get(f"/patients/{alice.pk}/")
+    now = timezone.localtime()
+    for day in range(1, 6):
+        start = now + timedelta(days=day)
+        AppointmentFactory(patient=alice, start=start, end=start + timedelta(minutes=30))
+    with django_assert_num_queries(6):
+        client.get(f"/patients/{alice.pk}/")
