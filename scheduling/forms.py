@@ -1,4 +1,5 @@
 from datetime import datetime
+from uuid import UUID
 
 from django import forms
 from django.conf import settings
@@ -30,6 +31,14 @@ def dermatologists():
     return User.objects.filter(groups__name=Role.DERMATOLOGIST, is_active=True).order_by("last_name", "first_name")
 
 
+def is_uuid(value) -> bool:
+    try:
+        UUID(str(value))
+    except ValueError:
+        return False
+    return True
+
+
 class AppointmentForm(forms.Form):
     """The booking form; its fields are named after book_appointment's parameters."""
 
@@ -46,14 +55,23 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients
         self.fields["practitioner"].queryset = dermatologists()
-        self.fields["session"].queryset = TreatmentSession.objects.filter(
+        sessions = TreatmentSession.objects.filter(
             status=TreatmentSession.Status.PLANNED, plan__status="active", plan__patient__in=patients
-        ).select_related("plan")
+        ).select_related("plan__patient")
+        # Once the patient is known, only their course sessions are offered.
+        patient = self.data.get("patient") if self.is_bound else self.initial.get("patient")
+        if patient and is_uuid(patient):
+            sessions = sessions.filter(plan__patient=patient)
+        self.fields["session"].queryset = sessions.order_by("plan__patient__name_key", "number")
         self.fields["session"].label_from_instance = lambda session: (
-            f"Session {session.number} of the {session.plan.get_indication_display().lower()} course "
+            f"{session.plan.patient.full_name}: session {session.number} of the "
+            f"{session.plan.get_indication_display().lower()} course "
             f"({session.earliest_date:%d/%m}–{session.latest_date:%d/%m})"
         )
         self.fields["patient"].error_messages["invalid_choice"] = "Choose a patient from the search."
+        self.fields["session"].error_messages["invalid_choice"] = (
+            "That session is not one of this patient's course sessions still to book."
+        )
 
 
 class RescheduleForm(forms.Form):
@@ -76,10 +94,13 @@ class SlotQueryForm(forms.Form):
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, required=False)
     practitioner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
     room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), required=False)
+    # The patient being booked: slots when they already have an appointment are left out.
+    patient = forms.ModelChoiceField(queryset=Patient.objects.none(), required=False, to_field_name="pk")
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, patients, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = dermatologists()
+        self.fields["patient"].queryset = patients
 
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]

@@ -4,12 +4,15 @@ someone or something busy), then a sweep over the 15-minute grid in Python."""
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from uuid import UUID
 
 from django.conf import settings
+from django.db.models import UUIDField, Value
 from django.utils import timezone
 
 from clinic.models import User
 from clinic.roles import Role
+from patients.models import Patient
 from scheduling.models import GRID_MINUTES, Appointment, Room, TimeOff, WorkingHours
 
 
@@ -37,6 +40,7 @@ class Busy:
     end: datetime
     practitioner_id: int | None
     room_id: int | None
+    patient_id: UUID | None
 
     @property
     def whole_clinic(self) -> bool:
@@ -54,14 +58,29 @@ def local_moment(day: date, clock: time) -> datetime:
 def busy_intervals(day_start: datetime, day_end: datetime) -> list[Busy]:
     """Live appointments and time off overlapping the day, in one query."""
     columns = ("start", "end", "practitioner_id", "room_id")
-    appointments = Appointment.objects.live().overlapping(day_start, day_end).order_by().values_list(*columns)
-    time_off = TimeOff.objects.filter(start__lt=day_end, end__gt=day_start).order_by().values_list(*columns)
+    appointments = (
+        Appointment.objects.live().overlapping(day_start, day_end).order_by().values_list(*columns, "patient_id")
+    )
+    time_off = (
+        TimeOff.objects.filter(start__lt=day_end, end__gt=day_start)
+        .annotate(no_patient=Value(None, output_field=UUIDField()))
+        .order_by()
+        .values_list(*columns, "no_patient")
+    )
     return [Busy(*row) for row in appointments.union(time_off, all=True)]
 
 
-def free_slots(*, day: date, minutes: int, practitioner: User | None = None, room: Room | None = None) -> list[Slot]:
+def free_slots(
+    *,
+    day: date,
+    minutes: int,
+    practitioner: User | None = None,
+    room: Room | None = None,
+    patient: Patient | None = None,
+) -> list[Slot]:
     """Each start time on the grid where a practitioner (the one given, or any) works, is
-    free, and has a room (the one given, or the first free) for `minutes`; none in the past."""
+    free, and has a room (the one given, or the first free) for `minutes`; none in the past,
+    and none the patient, when given, is already booked at."""
     if day.weekday() in settings.CLINIC_CLOSED_WEEKDAYS:
         return []
     hours = WorkingHours.objects.filter(
@@ -76,6 +95,7 @@ def free_slots(*, day: date, minutes: int, practitioner: User | None = None, roo
     day_start = local_moment(day, time.min)
     busy = busy_intervals(day_start, day_start + timedelta(days=1))
     busy_by_practitioner, busy_by_room, clinic_closed = defaultdict(list), defaultdict(list), []
+    patient_busy = [interval for interval in busy if patient is not None and interval.patient_id == patient.pk]
     for interval in busy:
         if interval.whole_clinic:
             clinic_closed.append(interval)
@@ -92,11 +112,12 @@ def free_slots(*, day: date, minutes: int, practitioner: User | None = None, roo
         close = local_moment(day, interval.end)
         while start + length <= close:
             end = start + length
-            practitioner_free = not any(
-                b.overlaps(start, end) for b in (*clinic_closed, *busy_by_practitioner[interval.practitioner_id])
+            people_free = not any(
+                b.overlaps(start, end)
+                for b in (*clinic_closed, *patient_busy, *busy_by_practitioner[interval.practitioner_id])
             )
             # Overlapping intervals of working hours must not offer a start twice.
-            if start >= now and practitioner_free and (start, interval.practitioner_id) not in offered:
+            if start >= now and people_free and (start, interval.practitioner_id) not in offered:
                 free_room = next(
                     (r for r in rooms if not any(b.overlaps(start, end) for b in busy_by_room[r.pk])), None
                 )

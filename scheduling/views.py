@@ -110,7 +110,7 @@ def schedule_day(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(*STAFF)
 def slots(request: HttpRequest) -> HttpResponse:
-    form = SlotQueryForm(request.GET)
+    form = SlotQueryForm(request.GET, patients=patient_choices(request.user))
     if not form.is_valid():
         errors = {field: [str(e) for e in errs] for field, errs in form.errors.items()}
         if "application/json" in request.headers.get("Accept", ""):
@@ -122,6 +122,7 @@ def slots(request: HttpRequest) -> HttpResponse:
         minutes=query["minutes"] or 30,
         practitioner=query["practitioner"],
         room=query["room"],
+        patient=query["patient"],
     )
     if "application/json" in request.headers.get("Accept", ""):
         return JsonResponse({"date": query["date"].isoformat(), "slots": [slot.as_json() for slot in found]})

@@ -14,6 +14,8 @@
       chosen.classList.remove("d-none");
       results.innerHTML = "";
       document.getElementById("patient-search").value = "";
+      // Offer again the slots, now without those the patient is already booked at.
+      htmx.trigger("#slot-finder", "change");
       return;
     }
     const slot = event.target.closest(".slot-choice");

@@ -236,7 +236,7 @@ def test_a_start_at_the_end_of_the_calendar_is_refused_not_a_crash(client, charl
     ("session_number", "patient", "field", "words"),
     [
         (2, "alice", "start", "Session 2 should fall between"),
-        (1, "bob", "session", "That session belongs to another patient's course."),
+        (1, "bob", "session", "That session is not one of this patient's course sessions still to book."),
     ],
 )
 def test_a_refused_session_booking_says_why(
@@ -552,3 +552,15 @@ def test_cancelling_in_the_portal_says_which_appointment_was_cancelled(client, a
     response = client.post(f"/portal/appointments/{appointment.pk}/cancel/", follow=True)
 
     assert "Your appointment of Tuesday 3 March 2026 at 15:00 is cancelled." in response.content.decode()
+
+
+def test_the_booking_form_offers_only_the_chosen_patients_course_sessions_by_name(client, charlie, derek, bob, course):
+    TreatmentPlanFactory(patient=bob, created_by=derek, start_date=MONDAY)
+    client.force_login(charlie)
+
+    page = client.get("/appointments/new/", {"patient": course.patient.pk})
+
+    labels = [label for value, label in page.context["form"].fields["session"].choices if value]
+    assert labels[0].startswith("Alice Archer: session 1 of the skin rejuvenation course")
+    assert len(labels) == 4
+    assert not any("Bob" in label for label in labels)

@@ -363,3 +363,23 @@ def test_free_slots_take_three_queries_whatever_the_data(django_assert_max_num_q
             slots = free_slots(day=TUESDAY, minutes=45, practitioner=practitioner, room=room)
             assert slots
             assert {(s.practitioner.last_name, s.room.name) for s in slots}
+
+
+def test_a_patients_slots_leave_out_the_times_they_are_already_booked(
+    client, charlie, derek, derek_works, erin, room1, room2, alice, bob
+):
+    booking.book_appointment(
+        patient=alice, practitioner=erin, room=room1, start=at(TUESDAY, "10:00"), minutes=45, booked_by=charlie
+    )
+    client.force_login(charlie)
+    query = {"practitioner": derek.pk, "date": "2026-03-03", "minutes": 30}
+
+    for_alice = client.get("/schedule/slots/", query | {"patient": alice.pk}, headers={"Accept": "application/json"})
+    for_bob = client.get("/schedule/slots/", query | {"patient": bob.pk}, headers={"Accept": "application/json"})
+
+    def starts(response):
+        return {slot["start"][11:16] for slot in response.json()["slots"]}
+
+    assert {"09:30", "10:45"} <= starts(for_alice)
+    assert not {"09:45", "10:00", "10:15", "10:30"} & starts(for_alice)
+    assert {"09:45", "10:00", "10:15", "10:30"} <= starts(for_bob)
