@@ -350,30 +350,17 @@ def record_session(
             raise ValidationError(f"The course is {plan.get_status_display().lower()}; activate it first.")
         if formulation.lineage != plan.formulation.lineage:
             raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
-        if done_at > timezone.now() + timedelta(minutes=5):
-            raise ValidationError({"done_at": "A session cannot be recorded in the future."})
         day = timezone.localtime(done_at).date()
-        if day < plan.start_date:
-            raise ValidationError({"done_at": "This is before the course started."})
-        if not areas:
-            raise ValidationError({"areas": "Record the volume injected in at least one area."})
-        planned_areas = set(plan.areas.values_list("area_id", flat=True))
-        recorded_areas = [area.area.pk for area in areas]
-        if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
-            raise ValidationError({"areas": "Record each of the course's areas once."})
-        earlier = plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
-        last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
-        if last_done and done_at <= last_done:
-            earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
-            raise ValidationError(
-                {"done_at": f"An earlier session was done on {earlier_day}; this one comes after it."}
-            )
-        if not lots:
-            raise ValidationError({"lots": "Record the lot of each product used."})
-        for lot in lots:
-            if lot.expiry_date < day:
-                expired = f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}"
-                raise ValidationError({"lots": f"{expired}: do not use it."})
+        # Every refusal at once, each by its field, so the form is corrected in one go.
+        errors = {}
+        if date_error := recorded_date_error(session, done_at):
+            errors["done_at"] = date_error
+        if area_error := recorded_areas_error(plan, areas):
+            errors["areas"] = area_error
+        if lot_error := recorded_lots_error(lots, day):
+            errors["lots"] = lot_error
+        if errors:
+            raise ValidationError(errors)
         findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
         if blocks := [finding for finding in findings if finding.is_block]:
             raise CocktailBlocked(blocks)
@@ -416,6 +403,38 @@ def record_session(
         settle_appointments(session, settled_by=recorded_by)
         respace(plan)
     return session
+
+
+def recorded_date_error(session: TreatmentSession, done_at: datetime) -> str:
+    if done_at > timezone.now() + timedelta(minutes=5):
+        return "A session cannot be recorded in the future."
+    if timezone.localtime(done_at).date() < session.plan.start_date:
+        return "This is before the course started."
+    earlier = session.plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
+    last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
+    if last_done and done_at <= last_done:
+        earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
+        return f"An earlier session was done on {earlier_day}; this one comes after it."
+    return ""
+
+
+def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea]) -> str:
+    if not areas:
+        return "Record the volume injected in at least one area."
+    planned_areas = set(plan.areas.values_list("area_id", flat=True))
+    recorded_areas = [area.area.pk for area in areas]
+    if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
+        return "Record each of the course's areas once."
+    return ""
+
+
+def recorded_lots_error(lots: list[Lot], day: date) -> str:
+    if not lots:
+        return "Record the lot of each product used."
+    for lot in lots:
+        if lot.expiry_date < day:
+            return f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}: do not use it."
+    return ""
 
 
 def settle_appointments(session: TreatmentSession, *, settled_by: User) -> None:

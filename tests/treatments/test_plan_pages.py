@@ -178,6 +178,11 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
     session.refresh_from_db()
     assert session.status == TreatmentSession.Status.PLANNED
 
+    in_a_month = (timezone.localtime() + timedelta(days=30)).strftime("%Y-%m-%dT%H:%M")
+    both_wrong = client.post(f"/sessions/{session.pk}/", data | {"done_at": in_a_month}).content.decode()
+    assert "A session cannot be recorded in the future." in both_wrong
+    assert "HA vial, lot OLD-1, expired on 31/01/2020: do not use it." in both_wrong
+
     accepted = client.post(f"/sessions/{session.pk}/", data | {"lots-0-expiry_date": "2030-01-31"})
     assert accepted.status_code == 302
     session.refresh_from_db()
