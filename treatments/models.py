@@ -347,6 +347,20 @@ MAINTENANCE_LIMITS = [
 ]
 
 
+def spacing_errors(min_days: int | None, interval_days: int | None, max_days: int | None) -> dict[str, str]:
+    """The fields at fault when a course's spacing (days between sessions) is impossible."""
+    if not all((min_days, interval_days, max_days)):
+        return {}
+    if min_days > max_days:
+        return {
+            "min_days": "The minimum cannot be more than the maximum.",
+            "max_days": "The maximum cannot be less than the minimum.",
+        }
+    if not min_days <= interval_days <= max_days:
+        return {"interval_days": "The interval must lie between the minimum and the maximum spacing."}
+    return {}
+
+
 class Protocol(models.Model):
     """A clinic's default course for an indication: the plan form starts from it."""
 
@@ -382,9 +396,8 @@ class Protocol(models.Model):
         return self.name
 
     def clean(self) -> None:
-        spacing = (self.min_days, self.interval_days, self.max_days)
-        if all(spacing) and not self.min_days <= self.interval_days <= self.max_days:
-            raise ValidationError({"interval_days": "The interval must lie between the minimum and the maximum."})
+        if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
+            raise ValidationError(errors)
         if self.maintenance_count and not self.maintenance_interval_days:
             raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
 
@@ -457,11 +470,8 @@ class TreatmentPlan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
     def clean(self) -> None:
-        spacing = (self.min_days, self.interval_days, self.max_days)
-        if all(spacing) and not self.min_days <= self.interval_days <= self.max_days:
-            raise ValidationError(
-                {"interval_days": "The interval must lie between the minimum and the maximum spacing."}
-            )
+        if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
+            raise ValidationError(errors)
         if self.maintenance_count and not self.maintenance_interval_days:
             raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
         if self.status == self.Status.STOPPED and not self.stop_reason:

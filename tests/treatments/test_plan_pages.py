@@ -124,6 +124,8 @@ def test_plan_with_an_allergen_is_blocked_and_allowed_without_it(client, derek, 
             "interval_days",
             "The interval must lie between the minimum and the maximum spacing.",
         ),
+        ({"min_days": "30", "max_days": "10"}, "min_days", "The minimum cannot be more than the maximum."),
+        ({"min_days": "30", "max_days": "10"}, "max_days", "The maximum cannot be less than the minimum."),
     ],
 )
 def test_bad_plans_are_refused_by_their_field(client, derek, alice, changes, field, message):
