@@ -31,14 +31,6 @@ def dermatologists():
     return User.objects.filter(groups__name=Role.DERMATOLOGIST, is_active=True).order_by("last_name", "first_name")
 
 
-def is_uuid(value) -> bool:
-    try:
-        UUID(str(value))
-    except ValueError:
-        return False
-    return True
-
-
 class AppointmentForm(forms.Form):
     """The booking form; its fields are named after book_appointment's parameters."""
 
@@ -59,8 +51,7 @@ class AppointmentForm(forms.Form):
             status=TreatmentSession.Status.PLANNED, plan__status="active", plan__patient__in=patients
         ).select_related("plan__patient")
         # Once the patient is known, only their course sessions are offered.
-        patient = self.data.get("patient") if self.is_bound else self.initial.get("patient")
-        if patient and is_uuid(patient):
+        if patient := self.chosen_patient_id():
             sessions = sessions.filter(plan__patient=patient)
         self.fields["session"].queryset = sessions.order_by("plan__patient__name_key", "number")
         self.fields["session"].label_from_instance = lambda session: (
@@ -72,6 +63,14 @@ class AppointmentForm(forms.Form):
         self.fields["session"].error_messages["invalid_choice"] = (
             "That session is not one of this patient's course sessions still to book."
         )
+
+    def chosen_patient_id(self) -> UUID | None:
+        """The patient picked so far (posted, or given in the address), before validation."""
+        value = self.data.get("patient") if self.is_bound else self.initial.get("patient")
+        try:
+            return UUID(str(value)) if value else None
+        except ValueError:
+            return None
 
 
 class RescheduleForm(forms.Form):

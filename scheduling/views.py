@@ -160,13 +160,8 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
 
 
 def chosen_patient(form, request) -> Patient | None:
-    value = form.data.get("patient") if form.is_bound else form.initial.get("patient")
-    if not value:
-        return None
-    try:
-        return patient_choices(request.user).filter(pk=UUID(str(value))).first()
-    except ValueError:
-        return None
+    patient_id = form.chosen_patient_id()
+    return patient_choices(request.user).filter(pk=patient_id).first() if patient_id else None
 
 
 @require_GET
