@@ -5,14 +5,10 @@ from clinic import roles
 
 
 def navigation(request: HttpRequest) -> dict:
-    """The clinic's name and the role flags that decide what the navigation shows."""
-    context = {"clinic_name": settings.CLINIC_NAME}
+    """The clinic's name, and what the signed-in person may see and do (`can`): what the
+    navigation and every page show follows from it."""
     user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated:
-        context.update(
-            is_dermatologist=roles.is_dermatologist(user),
-            is_front_desk=roles.has_role(user, roles.Role.FRONT_DESK),
-            is_staff_member=roles.is_staff_member(user),
-            is_patient=roles.is_patient(user),
-        )
-    return context
+    return {
+        "clinic_name": settings.CLINIC_NAME,
+        "can": roles.abilities_of(user) if user is not None else roles.Abilities(),
+    }

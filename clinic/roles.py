@@ -6,6 +6,7 @@ filtered by each model's `visible_to(user)` and answer 404.
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -47,6 +48,36 @@ def is_dermatologist(user) -> bool:
 
 def is_patient(user) -> bool:
     return has_role(user, Role.PATIENT)
+
+
+@dataclass(frozen=True)
+class Abilities:
+    """What someone's roles let them see and do, decided here once: views, querysets and
+    templates (as `can`, from clinic.context_processors) read these instead of testing roles."""
+
+    work_with_patients: bool = False  # the registry, the schedule, booking: dermatologists and front desk
+    see_clinical: bool = False  # clinical profile, notes, cocktails' contents, lots, history: dermatologists
+    treat: bool = False  # compose cocktails, plan and stop courses, record sessions: dermatologists
+    see_everyones_day: bool = False  # the day of every practitioner, not only one's own: front desk, manager
+    use_portal: bool = False  # the patient portal: patients
+    manage: bool = False  # the admin: the clinic manager
+
+
+def abilities_of(user) -> Abilities:
+    if not user.is_authenticated:
+        return Abilities()
+    if not hasattr(user, "_mesoplan_abilities"):
+        dermatologist = is_dermatologist(user)
+        front_desk = has_role(user, Role.FRONT_DESK)
+        user._mesoplan_abilities = Abilities(
+            work_with_patients=dermatologist or front_desk,
+            see_clinical=dermatologist,
+            treat=dermatologist,
+            see_everyones_day=front_desk or (user.is_staff and not dermatologist),
+            use_portal=is_patient(user),
+            manage=user.is_staff,
+        )
+    return user._mesoplan_abilities
 
 
 def role_required(*roles: str, allow_manager: bool = False) -> Callable:

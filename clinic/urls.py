@@ -7,7 +7,6 @@ from clinic.forms import AdminSignInForm, SignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("today/", views.today, name="today"),
     path("healthz", views.healthz, name="healthz"),
     path(
         "accounts/login/",
@@ -18,6 +17,8 @@ urlpatterns = [
     path("", include("patients.urls")),
     path("", include("treatments.urls")),
     path("", include("scheduling.urls")),
+    path("", include("workday.urls")),
+    path("", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,3 +1,5 @@
+"""The site's own views: where `/` leads, the health check, the error page."""
+
 import sys
 
 from django.contrib.auth.decorators import login_required
@@ -6,36 +8,21 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from clinic import roles
-from clinic.roles import Role, role_required
-from patients.models import Patient
-from scheduling.models import Appointment
 
 
 @require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    if roles.is_staff_member(request.user) or request.user.is_staff:
+    can = roles.abilities_of(request.user)
+    if can.work_with_patients or can.manage:
         return redirect("today")
-    if roles.is_patient(request.user):
+    if can.use_portal:
         return redirect("portal")
     raise PermissionDenied
-
-
-@require_GET
-@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
-def today(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    appointments = Appointment.objects.agenda_of(user, timezone.localdate())
-    context = {
-        "appointments": appointments.with_what_to_prepare().order_by("start"),
-        "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
-    }
-    return render(request, "clinic/today.html", context)
 
 
 @require_GET

@@ -11,7 +11,6 @@ class PatientAdmin(SimpleHistoryAdmin):
     search_fields = ["last_name", "first_name", "email", "phone"]
     readonly_fields = ["id", "registered_by", "consent_recorded_by", "created_at", "updated_at", "archived_by"]
     raw_id_fields = ["portal_user"]
-    filter_horizontal = ["allergy_ingredients"]
     fieldsets = [
         (None, {"fields": ["id", "first_name", "last_name", "date_of_birth", "sex"]}),
         ("Contact", {"fields": ["phone", "email", "address"]}),
@@ -20,7 +19,6 @@ class PatientAdmin(SimpleHistoryAdmin):
             {
                 "fields": [
                     "skin_type",
-                    "allergy_ingredients",
                     "allergies",
                     "medical_conditions",
                     "current_medications",
@@ -42,7 +40,6 @@ class ContraindicationAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "waiting_days", "detection", "active"]
     list_filter = ["level", "active"]
     list_editable = ["level", "waiting_days", "active"]
-    filter_horizontal = ["ingredients"]
     search_fields = ["name", "advice"]
 
 

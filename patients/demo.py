@@ -8,7 +8,6 @@ from django.utils import timezone
 from clinic.models import User
 from patients import registry
 from patients.models import Contraindication, Patient
-from treatments.models import Ingredient
 
 F, M = Patient.Sex.FEMALE, Patient.Sex.MALE
 
@@ -107,8 +106,8 @@ def seed(*, log: Callable[[str], None]) -> None:
     log(f"Demo patients: {created} registered, {len(DEMO_PATIENTS) - created} already there.")
 
 
-# Structured allergies and contraindications that exercise the cocktail safety checks.
-ALLERGIES = {("Sophie", "Martin"): ["Vitamin B1 (thiamine)"]}
+# Contraindications that exercise the cocktail safety checks (allergies to catalogue
+# ingredients are treatments' demo data).
 # (first, last): [(contraindication, started days ago, ended days ago or None, notes)]
 CONDITIONS = {
     ("Hélène", "Lefebvre"): [("Anticoagulant therapy, bleeding disorder or low platelets", 900, None, "apixaban")],
@@ -129,12 +128,6 @@ CONDITIONS = {
 
 def record_safety_profile(patient: Patient, dermatologist: User) -> None:
     key = (patient.first_name, patient.last_name)
-    if key in ALLERGIES:
-        registry.update_patient(
-            patient=patient,
-            changed_by=dermatologist,
-            allergy_ingredients=list(Ingredient.objects.filter(name__in=ALLERGIES[key])),
-        )
     today = timezone.localdate()
     for name, started_days_ago, ended_days_ago, notes in CONDITIONS.get(key, []):
         registry.record_condition(

@@ -117,13 +117,6 @@ class Patient(models.Model):
         max_length=2000,
         help_text="Allergies to anything not in the ingredient catalogue.",
     )
-    allergy_ingredients = models.ManyToManyField(
-        "treatments.Ingredient",
-        blank=True,
-        related_name="+",
-        verbose_name="allergic to ingredients",
-        help_text="Cocktails containing these are refused for this patient.",
-    )
     medical_conditions = models.TextField(blank=True, max_length=2000)
     current_medications = models.TextField(blank=True, max_length=2000)
     consent_signed_on = models.DateField(
@@ -163,15 +156,12 @@ class Patient(models.Model):
     )
 
     objects = PatientQuerySet.as_manager()
-    history = HistoricalRecords(
-        excluded_fields=["name_key", "phone_digits", "updated_at"], m2m_fields=["allergy_ingredients"]
-    )
+    history = HistoricalRecords(excluded_fields=["name_key", "phone_digits", "updated_at"])
 
     # Fields the front desk may see and change; the rest of the profile is clinical.
     CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
     CLINICAL_FIELDS = (
         "skin_type",
-        "allergy_ingredients",
         "allergies",
         "medical_conditions",
         "current_medications",
@@ -252,12 +242,6 @@ class Contraindication(models.Model):
 
     name = models.CharField(max_length=160, unique=True)
     level = models.CharField(max_length=5, choices=Level.choices)
-    ingredients = models.ManyToManyField(
-        "treatments.Ingredient",
-        blank=True,
-        related_name="contraindications",
-        help_text="Leave empty when it applies to any cocktail; otherwise only cocktails containing one of these.",
-    )
     waiting_days = models.PositiveIntegerField(
         default=0, help_text="Days after the condition ends during which it still calls for a warning."
     )

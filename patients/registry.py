@@ -15,31 +15,18 @@ from patients.models import Contraindication, Patient, PatientCondition
 
 logger = logging.getLogger(__name__)
 
-# Many-to-many details are set after the row is saved.
-RELATED_DETAILS = ("allergy_ingredients",)
-
-
-def split_related(details: dict) -> tuple[dict, dict]:
-    related = {name: details.pop(name) for name in RELATED_DETAILS if name in details}
-    return details, related
-
-
 def register_patient(*, registered_by: User, **details) -> Patient:
-    details, related = split_related(details)
     patient = Patient(registered_by=registered_by, **details)
     if patient.consent_signed_on:
         patient.consent_recorded_by = registered_by
     patient.full_clean()
     with transaction.atomic():
         patient.save(force_insert=True)
-        for name, values in related.items():
-            getattr(patient, name).set(values)
     return patient
 
 
 def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     """Apply `changes` (field name to new value) to the patient's record."""
-    changes, related = split_related(changes)
     # Read the stored consent date: a bound form may already have set the new one on `patient`.
     consent_before = Patient.objects.filter(pk=patient.pk).values_list("consent_signed_on", flat=True).first()
     for field, value in changes.items():
@@ -51,8 +38,6 @@ def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     patient.full_clean()
     with transaction.atomic():
         patient.save(update_fields=[*changed_fields, "updated_at"])
-        for name, values in related.items():
-            getattr(patient, name).set(values)
     return patient
 
 

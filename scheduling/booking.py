@@ -3,7 +3,6 @@ checks and inserts inside one transaction that holds the write lock on SQLite (B
 IMMEDIATE), and on PostgreSQL exclusion constraints refuse an overlap that a concurrent
 booking slipped in (migration 0002)."""
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -16,10 +15,8 @@ from clinic import roles
 from clinic.models import User
 from patients.models import Patient
 from scheduling.models import APPOINTMENT_MINUTES, Appointment, AppointmentChange, Room, TimeOff, WorkingHours
-from scheduling.slots import Slot, free_slots
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession
-from treatments.series import plan_series
 
 
 class SlotTaken(Exception):
@@ -39,9 +36,10 @@ def describe_clash(clash: Appointment, wanted: Appointment) -> str:
     return f"{clash.patient.full_name} already has an appointment {when}."
 
 
-def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> None:
+def check_bookable(appointment: Appointment, *, moving: bool = False, now: datetime | None = None) -> None:
     """Everything but overlaps: grid and length, the past, opening days, working hours,
-    time off, and the treatment session's window. Raises ValidationError by field."""
+    time off, and the treatment session's window (a session it already books when `moving`).
+    Raises ValidationError by field."""
     appointment.full_clean(exclude=["booked_by", "session"])
     now = now or timezone.now()
     if appointment.start < now:
@@ -74,9 +72,9 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
     if session is not None:
         if session.plan.patient_id != appointment.patient_id:
             raise ValidationError({"session": "That session belongs to another patient's course."})
-        if session.status not in (TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED):
-            raise ValidationError({"session": f"That session is {session.get_status_display().lower()}."})
-        if session.plan.status != TreatmentPlan.Status.ACTIVE:
+        if not moving and (refusal := session.why_not_bookable()):
+            raise ValidationError({"session": refusal})
+        if moving and session.plan.status != TreatmentPlan.Status.ACTIVE:
             raise ValidationError({"session": "That course is not active."})
         earliest, latest = session.booking_window(now.astimezone(start.tzinfo).date())
         if not earliest <= start.date() <= latest:
@@ -162,13 +160,9 @@ def book_appointment(
             if session is not None and session.appointments.live().exists():
                 raise SlotTaken(f"Session {session.number} is already booked.")
             appointment.save(force_insert=True)
-            AppointmentChange.objects.create(
-                appointment=appointment, changed_by=booked_by, description=f"Booked {describe_when(appointment)}"
-            )
+            AppointmentChange.objects.log(appointment, by=booked_by, description=f"Booked {describe_when(appointment)}")
             if session is not None:
-                session.status = TreatmentSession.Status.BOOKED
-                session.save(update_fields=["status"])
-                plans.respace(session.plan)
+                plans.mark_booked(session=session, start=appointment.start, practitioner=practitioner)
     except IntegrityError as error:
         raise refused_by_constraint(error) from None
     return appointment
@@ -202,18 +196,16 @@ def reschedule_appointment(
         raise ValidationError("This is already when, with whom and where the appointment is: nothing was moved.")
     moved.start, moved.end = start, start + timedelta(minutes=minutes)
     moved.practitioner, moved.room = practitioner, room
-    check_bookable(moved)
+    check_bookable(moved, moving=True)
     try:
         with transaction.atomic():
             ensure_free(moved)
             moved.save()
-            AppointmentChange.objects.create(
-                appointment=moved,
-                changed_by=rescheduled_by,
-                description=f"Moved from {before} to {describe_when(moved)}",
+            AppointmentChange.objects.log(
+                moved, by=rescheduled_by, description=f"Moved from {before} to {describe_when(moved)}"
             )
             if moved.session is not None:
-                plans.respace(moved.session.plan)
+                plans.mark_booked(session=moved.session, start=moved.start, practitioner=moved.practitioner)
     except IntegrityError as error:
         raise refused_by_constraint(error) from None
     return moved
@@ -231,20 +223,51 @@ def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: U
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancellation_reason = reason[:200]
         appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        AppointmentChange.objects.create(
-            appointment=appointment, changed_by=cancelled_by, description=f"Cancelled: {reason}"
-        )
-        release_session(appointment)
+        AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
+        if appointment.session_id:
+            plans.release_booking(session=appointment.session)
     return appointment
 
 
-def release_session(appointment: Appointment) -> None:
-    if appointment.session_id:
-        session = TreatmentSession.objects.select_related("plan").get(pk=appointment.session_id)
-        if session.status == TreatmentSession.Status.BOOKED:
-            session.status = TreatmentSession.Status.PLANNED
-            session.save(update_fields=["status"])
-            plans.respace(session.plan)
+def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
+    """Once a session is recorded, its appointment that day is done, and one still to come is
+    cancelled: otherwise the patient would come back for a session already given."""
+    day = timezone.localtime(session.done_at).date()
+    settled = []
+    for appointment in Appointment.objects.select_for_update().filter(session=session).live():
+        if timezone.localtime(appointment.start).date() == day:
+            if appointment.status == Appointment.Status.DONE:
+                continue
+            appointment.status = Appointment.Status.DONE
+            description = "Done: the session was recorded"
+        elif appointment.start > timezone.now():
+            appointment.status = Appointment.Status.CANCELLED
+            appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
+            description = f"Cancelled: {appointment.cancellation_reason}"
+        else:
+            continue
+        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        AppointmentChange.objects.log(appointment, by=settled_by, description=description)
+        settled.append(appointment)
+    return settled
+
+
+def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by: User) -> list[Appointment]:
+    """Cancel the course's appointments still to come (booked or checked in), with the reason
+    on each; the caller has cancelled the sessions themselves."""
+    cancelled = []
+    upcoming = Appointment.objects.select_for_update().filter(
+        session__plan=plan,
+        status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN],
+        end__gt=timezone.now(),
+    )
+    for appointment in upcoming:
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.cancellation_reason = reason[:200]
+        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+        AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
+        cancelled.append(appointment)
+    return cancelled
 
 
 # What each status button may do, from which status.
@@ -270,118 +293,7 @@ def set_appointment_status(*, appointment: Appointment, action: str, changed_by:
             raise ValidationError("Only today's appointments can be checked in or marked as no-show.")
         appointment.status = new_status
         appointment.save(update_fields=["status", "updated_at"])
-        AppointmentChange.objects.create(appointment=appointment, changed_by=changed_by, description=description)
-        if new_status == Appointment.Status.NO_SHOW:
-            release_session(appointment)
+        AppointmentChange.objects.log(appointment, by=changed_by, description=description)
+        if new_status == Appointment.Status.NO_SHOW and appointment.session_id:
+            plans.release_booking(session=appointment.session)
     return appointment
-
-
-class TimeOfDay:
-    ANY = ""
-    MORNING = "morning"
-    AFTERNOON = "afternoon"
-
-    choices = [(ANY, "Any time"), (MORNING, "Morning"), (AFTERNOON, "Afternoon")]
-
-
-@dataclass(frozen=True)
-class Proposal:
-    session: TreatmentSession
-    earliest: date
-    latest: date
-    slot: Slot | None
-
-
-def propose_course_bookings(
-    *,
-    plan: TreatmentPlan,
-    practitioner: User,
-    minutes: int,
-    weekday: int | None = None,
-    time_of_day: str = TimeOfDay.ANY,
-) -> list[Proposal]:
-    """For each session still to book, the free slot with `practitioner` nearest its target day
-    (then moving out through its window), preferring `weekday` and `time_of_day`. Each proposed
-    day re-spaces the windows after it, as booking it will."""
-    sessions = list(plan.sessions.filter(status=TreatmentSession.Status.PLANNED).order_by("number"))
-    known = plans.actual_dates(plan)
-    today = timezone.localdate()
-    proposals = []
-    for session in sessions:
-        planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
-        window = planned[session.number]
-        earliest, target, latest = window.earliest, window.target, window.latest
-        if today > latest:  # overdue: catch up as soon as possible, as booking allows
-            earliest, target, latest = today, today, today + (latest - earliest)
-        window_days = [earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)]
-        slot = first_preferred_slot(
-            practitioner=practitioner,
-            minutes=minutes,
-            days=sorted(window_days, key=lambda day: (abs((day - target).days), day)),
-            not_before=today,
-            weekday=weekday,
-            time_of_day=time_of_day,
-        )
-        proposals.append(Proposal(session, earliest, latest, slot))
-        if slot is None:
-            break  # later windows depend on this session's day
-        known[session.number] = timezone.localtime(slot.start).date()
-    return proposals
-
-
-def first_preferred_slot(
-    *, practitioner: User, minutes: int, days: list[date], not_before: date, weekday: int | None, time_of_day: str
-) -> Slot | None:
-    candidates = [day for day in days if day >= not_before]
-    preferred_days = [day for day in candidates if weekday is None or day.weekday() == weekday]
-    for group in (preferred_days, candidates):
-        for day in group:
-            slots = free_slots(day=day, minutes=minutes, practitioner=practitioner)
-            in_part_of_day = [slot for slot in slots if fits_time_of_day(slot, time_of_day)]
-            if in_part_of_day or (slots and group is candidates):
-                return (in_part_of_day or slots)[0]
-    return None
-
-
-def fits_time_of_day(slot: Slot, time_of_day: str) -> bool:
-    hour = timezone.localtime(slot.start).hour
-    if time_of_day == TimeOfDay.MORNING:
-        return hour < 12
-    if time_of_day == TimeOfDay.AFTERNOON:
-        return hour >= 12
-    return True
-
-
-class CourseNotBookable(Exception):
-    """Some session has no free slot in its window; the message says which."""
-
-
-def book_course(*, proposals: list[Proposal], minutes: int, booked_by: User) -> list[Appointment]:
-    """Book every proposal in one transaction: all of them, or none."""
-    missing = [proposal for proposal in proposals if proposal.slot is None]
-    if missing:
-        first = missing[0]
-        raise CourseNotBookable(
-            f"Session {first.session.number} has no free slot between {first.earliest:%d/%m} and "
-            f"{first.latest:%d/%m/%Y}. Book it by hand on another day or with another practitioner."
-        )
-    booked = []
-    with transaction.atomic():
-        for proposal in proposals:
-            session = TreatmentSession.objects.select_related("plan__patient").get(pk=proposal.session.pk)
-            try:
-                booked.append(
-                    book_appointment(
-                        patient=session.plan.patient,
-                        practitioner=proposal.slot.practitioner,
-                        room=proposal.slot.room,
-                        start=proposal.slot.start,
-                        minutes=minutes,
-                        session=session,
-                        booked_by=booked_by,
-                    )
-                )
-            except (SlotTaken, ValidationError) as refusal:
-                message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
-                raise CourseNotBookable(f"Session {session.number}: {message} Nothing was booked.") from None
-    return booked

@@ -4,9 +4,11 @@ from collections.abc import Iterable
 from datetime import UTC
 
 from django.conf import settings
+from django.db import transaction
 from icalendar import Calendar, Event
 
-from scheduling.models import Appointment
+from clinic.models import User
+from scheduling.models import Appointment, CalendarFeed
 
 PRODUCT_ID = "-//Mesoplan//Appointments//EN"
 
@@ -38,3 +40,10 @@ def event_of(appointment: Appointment, *, for_patient: bool) -> Event:
     if appointment.status == Appointment.Status.CANCELLED:
         event.add("status", "CANCELLED")
     return event
+
+
+def renew_feed(*, practitioner: User) -> CalendarFeed:
+    """A new private address for the practitioner's calendar; the old one stops working."""
+    with transaction.atomic():
+        CalendarFeed.objects.filter(practitioner=practitioner).delete()
+        return CalendarFeed.objects.create(practitioner=practitioner)

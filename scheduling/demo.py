@@ -132,7 +132,5 @@ def record_past(desk: User, rooms: list[Room], dermatologists: list[User]) -> in
                     )
                 )
     Appointment.objects.bulk_create(created)
-    AppointmentChange.objects.bulk_create(
-        [AppointmentChange(appointment=a, changed_by=desk, description="Booked") for a in created]
-    )
+    AppointmentChange.objects.log_each(created, by=desk, description="Booked")
     return len(created)

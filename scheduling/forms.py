@@ -7,7 +7,7 @@ from django.conf import settings
 from clinic.models import User
 from clinic.roles import Role
 from patients.models import Patient
-from scheduling.booking import TimeOfDay
+from scheduling.courses import TimeOfDay
 from scheduling.models import APPOINTMENT_MINUTES, Room, WorkingHours
 from treatments.models import TreatmentSession
 
@@ -47,9 +47,9 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients
         self.fields["practitioner"].queryset = dermatologists()
-        sessions = TreatmentSession.objects.filter(
-            status=TreatmentSession.Status.PLANNED, plan__status="active", plan__patient__in=patients
-        ).select_related("plan__patient")
+        sessions = TreatmentSession.objects.awaiting_booking().filter(plan__patient__in=patients).select_related(
+            "plan__patient"
+        )
         # Once the patient is known, only their course sessions are offered.
         if patient := self.chosen_patient_id():
             sessions = sessions.filter(plan__patient=patient)

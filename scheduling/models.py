@@ -193,6 +193,23 @@ class Appointment(models.Model):
             raise ValidationError({"start": "Book 30, 45 or 60 minutes, starting on a quarter hour."})
 
 
+class AppointmentChangeManager(models.Manager):
+    """Every line of an appointment's history is written here, as Django's admin writes its
+    LogEntry rows through LogEntryManager.log_action."""
+
+    def log(self, appointment: "Appointment", *, by, description: str) -> "AppointmentChange":
+        return self.create(appointment=appointment, changed_by=by, description=description[:300])
+
+    def log_each(self, appointments: list["Appointment"], *, by, description: str) -> list["AppointmentChange"]:
+        """The same line for many appointments at once (demo and imported history)."""
+        return self.bulk_create(
+            [
+                self.model(appointment=appointment, changed_by=by, description=description)
+                for appointment in appointments
+            ]
+        )
+
+
 class AppointmentChange(models.Model):
     """The history of an appointment: booked, moved, cancelled, checked in…"""
 
@@ -200,6 +217,8 @@ class AppointmentChange(models.Model):
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
     description = models.CharField(max_length=300)
+
+    objects = AppointmentChangeManager()
 
     class Meta:
         ordering = ["changed_at", "id"]

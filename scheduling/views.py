@@ -1,35 +1,25 @@
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from treatments.access import get_plan_for_user
 
 from clinic import roles
 from clinic.forms import add_error_by_field
 from clinic.roles import Role, role_required
 from patients.models import Patient
-from scheduling import booking, calendars
+from scheduling import booking, calendars, courses, grid
+from scheduling.access import get_appointment_for_user
 from scheduling.forms import AppointmentForm, CancelForm, CourseBookingForm, RescheduleForm, SlotQueryForm
-from scheduling.models import APPOINTMENT_MINUTES, GRID_MINUTES, Appointment, CalendarFeed, Room, WorkingHours
-from scheduling.slots import free_slots, local_moment
-from treatments.models import TreatmentPlan
+from scheduling.models import Appointment, CalendarFeed, WorkingHours
+from scheduling.slots import free_slots
 
 STAFF = (Role.FRONT_DESK, Role.DERMATOLOGIST)
-
-
-def get_appointment_for_user(user, pk: UUID) -> Appointment:
-    """The appointment if `user` may see it; 404 otherwise."""
-    return get_object_or_404(
-        Appointment.objects.visible_to(user).select_related(
-            "patient", "practitioner", "room", "booked_by", "session__plan"
-        ),
-        pk=pk,
-    )
 
 
 def parse_day(value: str | None) -> date:
@@ -48,62 +38,9 @@ def parse_day(value: str | None) -> date:
 @role_required(*STAFF)
 def schedule_day(request: HttpRequest) -> HttpResponse:
     day = parse_day(request.GET.get("date"))
-    by_room = request.GET.get("view") == "rooms"
-    appointments = list(
-        Appointment.objects.visible_to(request.user)
-        .on_day(day)
-        .live()
-        .select_related("patient", "practitioner", "room")
-        .order_by("start")
+    context = grid.day_grid(
+        Appointment.objects.visible_to(request.user), day=day, by_room=request.GET.get("view") == "rooms"
     )
-    hours = list(WorkingHours.objects.filter(weekday=day.weekday()).select_related("practitioner"))
-    if by_room:
-        columns = list(Room.objects.filter(active=True))
-        key = "room_id"
-    else:
-        columns = sorted(
-            {h.practitioner for h in hours} | {a.practitioner for a in appointments}, key=lambda u: (u.last_name, u.pk)
-        )
-        key = "practitioner_id"
-    opening = min([h.start for h in hours], default=time(9)) if hours else time(9)
-    closing = max([h.end for h in hours], default=time(18)) if hours else time(18)
-    # The grid has hundreds of cells: each carries its text and booking link ready-made,
-    # which renders several times faster than template tags and filters per cell.
-    booking_url = f"{reverse('appointment_new')}?{'room' if by_room else 'practitioner'}="
-    column_names = {column.pk: str(column) for column in columns}
-    rows = []
-    moment = local_moment(day, opening)
-    close = local_moment(day, closing)
-    starts = {(getattr(a, key), timezone.localtime(a.start).replace(second=0, microsecond=0)): a for a in appointments}
-    covered = set()
-    while moment < close:
-        clock = f"{moment:%H:%M}"
-        cells = []
-        for column in columns:
-            appointment = starts.get((column.pk, moment))
-            if appointment:
-                span = max(1, appointment.minutes // GRID_MINUTES)
-                for step in range(1, span):
-                    covered.add((column.pk, moment + timedelta(minutes=GRID_MINUTES * step)))
-                cells.append({"appointment": appointment, "span": span})
-            elif (column.pk, moment) not in covered:
-                cells.append(
-                    {
-                        "book_url": f"{booking_url}{column.pk}&start={moment:%Y-%m-%d}T{clock}",
-                        "label": f"Book {column_names[column.pk]} at {clock}",
-                    }
-                )
-        rows.append({"clock": clock, "on_the_hour": moment.minute == 0, "cells": cells})
-        moment += timedelta(minutes=GRID_MINUTES)
-    context = {
-        "day": day,
-        "previous_day": day - timedelta(days=1),
-        "next_day": day + timedelta(days=1),
-        "columns": columns,
-        "rows": rows,
-        "by_room": by_room,
-        "appointments": appointments,
-    }
     return render(request, "scheduling/day.html", context)
 
 
@@ -248,32 +185,24 @@ def appointment_status(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect(appointment)
 
 
-def course_minutes(plan: TreatmentPlan) -> int:
-    """The slot the plan's areas need, rounded up to a bookable length."""
-    needed = sum(planned.area.default_minutes for planned in plan.areas.select_related("area"))
-    return next((minutes for minutes in APPOINTMENT_MINUTES if minutes >= needed), APPOINTMENT_MINUTES[-1])
-
-
 @require_http_methods(["GET", "POST"])
 @role_required(*STAFF)
 def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
-    plan = get_object_or_404(
-        TreatmentPlan.objects.visible_to(request.user).select_related("patient", "prescriber"), pk=pk
-    )
-    if plan.status != TreatmentPlan.Status.ACTIVE:
+    plan = get_plan_for_user(request.user, pk)
+    if plan.status != plan.Status.ACTIVE:
         messages.error(request, "Only an active course can be booked.")
         return redirect(plan)
-    initial = {"practitioner": plan.prescriber, "minutes": course_minutes(plan)}
+    initial = {"practitioner": plan.prescriber, "minutes": courses.course_minutes(plan)}
     form = CourseBookingForm(request.POST or request.GET or None, initial=initial)
     proposals = []
     if form.is_bound and form.is_valid():
-        proposals = booking.propose_course_bookings(plan=plan, **form.cleaned_data)
+        proposals = courses.propose_course_bookings(plan=plan, **form.cleaned_data)
         if request.method == "POST":
             try:
-                booked = booking.book_course(
+                booked = courses.book_course(
                     proposals=proposals, minutes=form.cleaned_data["minutes"], booked_by=request.user
                 )
-            except booking.CourseNotBookable as refusal:
+            except courses.CourseNotBookable as refusal:
                 form.add_error(None, str(refusal))
             else:
                 messages.success(request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked.")
@@ -314,8 +243,7 @@ def appointment_ics(request: HttpRequest, pk: UUID) -> HttpResponse:
 def my_calendar(request: HttpRequest) -> HttpResponse:
     """The dermatologist's working hours and private calendar address (new address on POST)."""
     if request.method == "POST":
-        CalendarFeed.objects.filter(practitioner=request.user).delete()
-        CalendarFeed.objects.create(practitioner=request.user)
+        calendars.renew_feed(practitioner=request.user)
         messages.success(request, "New calendar address made; the old one no longer works.")
         return redirect("my_calendar")
     feed = CalendarFeed.objects.filter(practitioner=request.user).first()

@@ -1,8 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from patients.admin import ContraindicationAdmin, PatientAdmin
+from patients.models import Contraindication, Patient
 from treatments.models import (
     AftercareTopic,
+    Allergy,
     DocumentHandover,
     Formulation,
     FormulationLine,
@@ -131,3 +134,33 @@ class AftercareTopicAdmin(admin.ModelAdmin):
 class DocumentHandoverAdmin(ReadOnlyAdmin):
     list_display = ["document", "channel", "session", "plan", "by", "at", "ip_address"]
     list_filter = ["document", "channel"]
+
+
+# Patients' admin pages, with the links to this app's catalogue that patients cannot know of.
+class AllergyInline(admin.TabularInline):
+    model = Allergy
+    extra = 0
+    fields = ["ingredient", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+    verbose_name = "allergy to a catalogue ingredient"
+
+
+class LimitedToIngredientInline(admin.TabularInline):
+    model = Ingredient.contraindications.through
+    extra = 0
+    verbose_name = "ingredient it is limited to"
+    verbose_name_plural = "limited to cocktails containing (leave empty when it applies to any cocktail)"
+
+
+class PatientWithAllergiesAdmin(PatientAdmin):
+    inlines = [AllergyInline]
+
+
+class ContraindicationWithIngredientsAdmin(ContraindicationAdmin):
+    inlines = [LimitedToIngredientInline]
+
+
+admin.site.unregister(Patient)
+admin.site.register(Patient, PatientWithAllergiesAdmin)
+admin.site.unregister(Contraindication)
+admin.site.register(Contraindication, ContraindicationWithIngredientsAdmin)

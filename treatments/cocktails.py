@@ -31,6 +31,12 @@ class CocktailBlocked(Exception):
         super().__init__(" ".join(finding.reason for finding in findings))
 
 
+def millilitres(lines: list[LineSpec]) -> Decimal:
+    """What the lines measured in mL add up to: together they cannot exceed the cocktail's
+    total volume (check_lines), and the composition panel shows it as the lines are typed."""
+    return sum((line.amount for line in lines if line.unit == Unit.ML and line.amount), Decimal(0))
+
+
 def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> list[str]:
     """Problems with the cocktail as a whole, as messages; each line's own limits are
     checked by FormulationLine.clean()."""
@@ -41,7 +47,7 @@ def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> li
         for ingredient, count in Counter(line.ingredient for line in lines).items()
         if count > 1
     ]
-    measured_in_ml = sum((line.amount for line in lines if line.unit == Unit.ML), Decimal(0))
+    measured_in_ml = millilitres(lines)
     if total_volume_ml and measured_in_ml > total_volume_ml:
         problems.append(
             f"The lines measured in mL add up to {format_amount(measured_in_ml, Unit.ML)}, more than the total "

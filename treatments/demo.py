@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clinic.models import User
 from patients.models import Patient
-from treatments import plans
+from treatments import plans, records, safety
 from treatments.cocktails import LineSpec, compose_formulation
 from treatments.models import Formulation, Indication, Ingredient, Protocol, TreatmentPlan, TreatmentSession
 
@@ -81,9 +81,19 @@ PATIENT_COCKTAILS = [
 ]
 
 
+# Allergies to catalogue ingredients that exercise the cocktail safety checks.
+ALLERGIES = {("Sophie", "Martin"): ["Vitamin B1 (thiamine)"]}
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     dermatologist = User.objects.get(username="dr.demo")
     ingredients = {ingredient.name: ingredient for ingredient in Ingredient.objects.all()}
+    for (first, last), names in ALLERGIES.items():
+        patient = Patient.objects.get(first_name=first, last_name=last)
+        if not patient.allergy_ingredients.exists():
+            safety.set_allergies(
+                patient=patient, ingredients=[ingredients[name] for name in names], changed_by=dermatologist
+            )
     templates = {}
     for name, indication, volume, lines in TEMPLATES:
         template = Formulation.objects.templates().filter(name=name).first()
@@ -123,8 +133,8 @@ PROTOCOL_TEMPLATES = {
 }
 
 DEMO_LOTS = [
-    plans.Lot("Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", date(2027, 9, 30)),
-    plans.Lot("Polyvitamin solution, 5 mL ampoule", "VIT-5531", date(2027, 3, 31)),
+    records.Lot("Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", date(2027, 9, 30)),
+    records.Lot("Polyvitamin solution, 5 mL ampoule", "VIT-5531", date(2027, 3, 31)),
 ]
 ACKNOWLEDGED_PILL = "Oral contraceptive for 5 years, no clotting history; discussed and agreed with the patient."
 
@@ -176,13 +186,13 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
         )
         for session in plan.sessions.order_by("number")[:done]:
             done_at = timezone.make_aware(datetime.combine(session.target_date, time(10, 30)))
-            plans.record_session(
+            records.record_session(
                 session=session,
                 done_at=min(done_at, timezone.now()),
                 practitioner=dermatologist,
                 formulation=plan.formulation,
                 areas=[
-                    plans.AdministeredArea(planned.area, planned.volume_ml, planned.area.technique)
+                    records.AdministeredArea(planned.area, planned.volume_ml, planned.area.technique)
                     for planned in plan.areas.all()
                 ],
                 lots=DEMO_LOTS,

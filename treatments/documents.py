@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.models import User
 from treatments.cocktails import describe_line
-from treatments.models import AftercareTopic, TreatmentArea, TreatmentPlan, TreatmentSession
+from treatments.models import AftercareTopic, DocumentHandover, TreatmentArea, TreatmentPlan, TreatmentSession
 
 # Every sheet speaks of these two, even if the clinic deactivates their rows by mistake.
 ALWAYS_COVERED = ("Redness", "Swelling")
@@ -34,7 +35,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
     """The aftercare sheet of a session done or seen today (it is handed over at the visit),
     or the "before your session" sheet of one still to come."""
     plan = session.plan
-    after = session.is_done or session.appointments.live().filter(start__date=timezone.localdate()).exists()
+    after = session.is_done or session.booked_day == timezone.localdate()
     areas = areas_of(session)
     formulation = session.formulation or plan.formulation
     lines = list(formulation.lines.select_related("ingredient"))
@@ -61,7 +62,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
 
 def plan_document(plan: TreatmentPlan) -> dict:
     """The printable plan of a course: its sessions, what to do before each one and what to
-    expect after. `plan` comes with its sessions, appointments, areas and lines prefetched."""
+    expect after. `plan` comes with its sessions, areas and lines prefetched."""
     planned_areas = list(plan.areas.all())
     lines = list(plan.formulation.lines.all())
     by_kind = topics_for(
@@ -81,8 +82,8 @@ def plan_document(plan: TreatmentPlan) -> dict:
 
 
 def with_booked_time(session: TreatmentSession) -> TreatmentSession:
-    """The session, knowing when its live appointment starts (for the printed plan)."""
-    session.booked_at = next((a.start for a in session.appointments.all() if a.is_live and not session.is_done), None)
+    """The session, knowing when it is booked for (for the printed plan)."""
+    session.booked_at = session.booked_for if session.status == TreatmentSession.Status.BOOKED else None
     return session
 
 
@@ -127,12 +128,36 @@ def next_visit(session: TreatmentSession) -> NextVisit | None:
             number__gte=session.number + (1 if session.is_done else 0),
             status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED],
         )
+        .select_related("booked_with")
         .order_by("number")
         .first()
     )
     if later is None:
         return None
-    booked = later.appointments.live().select_related("practitioner").order_by("start").first()
-    if booked:
-        return NextVisit(start=booked.start, practitioner=str(booked.practitioner))
+    if later.status == TreatmentSession.Status.BOOKED:
+        return NextVisit(start=later.booked_for, practitioner=str(later.booked_with))
     return NextVisit(earliest=later.earliest_date, latest=later.latest_date)
+
+
+def record_download(
+    *,
+    document: str,
+    by: User,
+    ip_address: str | None,
+    session: TreatmentSession | None = None,
+    plan: TreatmentPlan | None = None,
+) -> DocumentHandover:
+    """Who downloaded which document, when and from where: what the chart's handovers show."""
+    return DocumentHandover.objects.create(
+        document=document, session=session, plan=plan, by=by, ip_address=ip_address
+    )
+
+
+def record_paper_handover(*, session: TreatmentSession, by: User, ip_address: str | None) -> DocumentHandover:
+    return DocumentHandover.objects.create(
+        document=DocumentHandover.Document.AFTERCARE,
+        channel=DocumentHandover.Channel.PAPER,
+        session=session,
+        by=by,
+        ip_address=ip_address,
+    )

@@ -1,7 +1,8 @@
-"""Courses of sessions: planning them, recording what was injected, keeping the dates right.
+"""Courses of sessions: planning them, starting and stopping them, keeping the dates right.
 
 The dates come from treatments/series.py; this module stores them and re-spaces the rest of
-a course whenever a session's real date is known.
+a course whenever a session's real date is known: done (treatments/records.py) or booked
+(scheduling tells it through mark_booked and release_booking).
 """
 
 import logging
@@ -17,17 +18,12 @@ from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
 from patients.models import Patient
-from scheduling.models import Appointment, AppointmentChange
 from treatments import safety
 from treatments.cocktails import CocktailBlocked, LineSpec, compose_formulation
 from treatments.models import (
     Formulation,
     PlanArea,
     Protocol,
-    SafetyAcknowledgement,
-    SessionAmendment,
-    SessionArea,
-    SessionLot,
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
@@ -44,28 +40,6 @@ START_DATE_GRACE_DAYS = 7
 class AreaVolume:
     area: TreatmentArea
     volume_ml: Decimal
-
-
-@dataclass(frozen=True)
-class AdministeredArea:
-    area: TreatmentArea
-    volume_ml: Decimal
-    technique: str
-
-
-@dataclass(frozen=True)
-class Lot:
-    product: str
-    lot_number: str
-    expiry_date: date
-
-
-class MissingAcknowledgement(Exception):
-    """Warnings need a recorded reason before the course can go ahead."""
-
-    def __init__(self, findings: list[safety.Finding]) -> None:
-        self.findings = findings
-        super().__init__(" ".join(finding.reason for finding in findings))
 
 
 def rules_of(plan: TreatmentPlan) -> SeriesRules:
@@ -107,6 +81,21 @@ def spacing_warnings(plan: TreatmentPlan) -> list[str]:
     return []
 
 
+def planned_volume(areas: list[AreaVolume]) -> Decimal:
+    return sum((area.volume_ml for area in areas), Decimal(0))
+
+
+def planned_volume_error(areas: list[AreaVolume], formulation: Formulation) -> str:
+    """The areas of a session may use the cocktail's whole volume, not more."""
+    planned = planned_volume(areas)
+    if planned > formulation.total_volume_ml:
+        return (
+            f"The areas add up to {planned.normalize():f} mL, more than the cocktail's "
+            f"{formulation.total_volume_ml.normalize():f} mL per session."
+        )
+    return ""
+
+
 def create_plan(
     *,
     patient: Patient,
@@ -138,14 +127,8 @@ def create_plan(
     for area in areas:
         if area.volume_ml < Decimal("0.1"):
             raise ValidationError({"areas": f"{area.area}: plan at least 0.1 mL."})
-    planned_volume = sum((area.volume_ml for area in areas), Decimal(0))
-    if planned_volume > formulation.total_volume_ml:
-        raise ValidationError(
-            {
-                "areas": f"The areas add up to {planned_volume.normalize():f} mL, more than the cocktail's "
-                f"{formulation.total_volume_ml.normalize():f} mL per session."
-            }
-        )
+    if volume_error := planned_volume_error(areas, formulation):
+        raise ValidationError({"areas": volume_error})
     if formulation.patient_id not in (None, patient.pk):
         raise ValidationError({"formulation": "That cocktail belongs to another patient."})
     plan = TreatmentPlan(
@@ -172,9 +155,9 @@ def create_plan(
     )
     if blocks := [finding for finding in findings if finding.is_block]:
         raise CocktailBlocked(blocks)
-    warnings = warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
+    warnings = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
     if warnings and not acknowledgement_reason.strip():
-        raise MissingAcknowledgement(warnings)
+        raise safety.MissingAcknowledgement(warnings)
 
     with transaction.atomic():
         if formulation.is_template:
@@ -182,7 +165,7 @@ def create_plan(
         plan.save()
         PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
         bulk_create_with_history([session_of(plan, planned) for planned in dates], TreatmentSession)
-        acknowledge_all(
+        safety.acknowledge_all(
             patient=patient,
             formulation=plan.formulation,
             warnings=warnings,
@@ -190,6 +173,86 @@ def create_plan(
             acknowledged_by=created_by,
         )
     return plan
+
+
+DATES_NEED = ("start_date", "sessions_planned", "interval_days", "min_days", "max_days")
+
+
+def plan_defaults(patient: Patient, protocol: Protocol | None) -> tuple[dict, list[dict]]:
+    """What a new plan starts from: the protocol's defaults, the patient's latest cocktail
+    for that indication (or the protocol's template), today's date; each active area with
+    its typical volume, the protocol's own ones included."""
+    initial = {"start_date": timezone.localdate(), "protocol": protocol}
+    default_areas = set()
+    if protocol:
+        own = (
+            Formulation.objects.current()
+            .filter(patient=patient, indication=protocol.indication)
+            .order_by("-created_at")
+            .first()
+        )
+        initial.update(
+            formulation=own or protocol.default_formulation,
+            sessions_planned=protocol.sessions,
+            interval_days=protocol.interval_days,
+            min_days=protocol.min_days,
+            max_days=protocol.max_days,
+            maintenance_interval_days=protocol.maintenance_interval_days,
+            maintenance_count=protocol.maintenance_count,
+        )
+        default_areas = set(protocol.default_areas.all())
+    areas = [
+        {"area": area, "included": area in default_areas, "volume_ml": area.typical_volume_ml}
+        for area in TreatmentArea.objects.filter(active=True)
+    ]
+    return initial, areas
+
+
+def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dates_known: bool) -> dict:
+    """What the plan form's side panel shows for a plan not yet saved, by create_plan's own
+    rules: its dates (when `values` hold every field they need, else why not), spacing
+    warnings, the safety findings of its cocktail and the volume its `areas` use."""
+    preview = {
+        "dates": [],
+        "date_problem": "",
+        "spacing_warnings": [],
+        "findings": [],
+        "acknowledged": set(),
+        "needs_reason": False,
+        "volume": None,
+    }
+    if dates_known and all(values.get(name) for name in DATES_NEED):
+        plan = TreatmentPlan(
+            patient=patient,
+            protocol=values.get("protocol"),
+            start_date=values["start_date"],
+            sessions_planned=values["sessions_planned"],
+            interval_days=values["interval_days"],
+            min_days=values["min_days"],
+            max_days=values["max_days"],
+            maintenance_interval_days=values.get("maintenance_interval_days"),
+            maintenance_count=values.get("maintenance_count") or 0,
+        )
+        try:
+            check_start_date(plan.start_date)
+            preview["dates"] = preview_dates(plan)
+        except ValidationError as error:
+            preview["date_problem"] = " ".join(error.messages)
+        preview["spacing_warnings"] = spacing_warnings(plan)
+    elif not dates_known:
+        preview["date_problem"] = "Correct the fields marked in red to see the dates."
+    if formulation := values.get("formulation"):
+        findings = safety.check_ingredients_for_patient(
+            patient=patient,
+            ingredients=[line.ingredient for line in formulation.lines.all()],
+            on_date=values.get("start_date") or timezone.localdate(),
+        )
+        needing = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
+        preview["findings"] = findings
+        preview["needs_reason"] = bool(needing)
+        preview["acknowledged"] = {f.key for f in findings if not f.is_block} - {f.key for f in needing}
+        preview["volume"] = {"planned": planned_volume(areas), "available": formulation.total_volume_ml}
+    return preview
 
 
 def patients_copy_of(template: Formulation, *, patient: Patient, created_by: User) -> Formulation:
@@ -224,49 +287,11 @@ def activate_plan(*, plan: TreatmentPlan, activated_by: User) -> TreatmentPlan:
         if blocks := [finding for finding in findings if finding.is_block]:
             raise CocktailBlocked(blocks)
         if warnings := [f for f in findings if not f.is_block and not f.acknowledgement]:
-            raise MissingAcknowledgement(warnings)
+            raise safety.MissingAcknowledgement(warnings)
         plan.status = TreatmentPlan.Status.ACTIVE
         plan.save(update_fields=["status"])
     logger.info("Plan %s activated by %s", plan.pk, activated_by.username)
     return plan
-
-
-def warnings_needing_a_reason(
-    *, patient: Patient, formulation: Formulation, findings: list[safety.Finding]
-) -> list[safety.Finding]:
-    """The warnings among `findings` that no one has acknowledged for this patient's cocktail."""
-    warnings = [finding for finding in findings if not finding.is_block]
-    if formulation.is_template:
-        return warnings
-    acknowledged = set(
-        SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
-            "finding_key", flat=True
-        )
-    )
-    return [finding for finding in warnings if finding.key not in acknowledged]
-
-
-def acknowledge_all(
-    *,
-    patient: Patient,
-    formulation: Formulation,
-    warnings: list[safety.Finding],
-    reason: str,
-    acknowledged_by: User,
-) -> None:
-    SafetyAcknowledgement.objects.bulk_create(
-        [
-            SafetyAcknowledgement(
-                patient=patient,
-                formulation=formulation,
-                finding_key=warning.key,
-                finding=warning.reason,
-                reason=reason.strip(),
-                acknowledged_by=acknowledged_by,
-            )
-            for warning in warnings
-        ]
-    )
 
 
 def session_of(plan: TreatmentPlan, planned: PlannedSession) -> TreatmentSession:
@@ -281,17 +306,35 @@ def session_of(plan: TreatmentPlan, planned: PlannedSession) -> TreatmentSession
 
 
 def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
-    """The sessions whose day is known: the day done, or the day of the live appointment
-    that books them."""
+    """The sessions whose day is known: the day done, or the day it is booked for."""
     known = {}
-    for session in plan.sessions.prefetch_related("appointments"):
+    for session in plan.sessions.all():
         if session.status == TreatmentSession.Status.DONE:
             known[session.number] = timezone.localtime(session.done_at).date()
         elif session.status == TreatmentSession.Status.BOOKED:
-            live = [a for a in session.appointments.all() if a.is_live]
-            if live:
-                known[session.number] = timezone.localtime(live[0].start).date()
+            known[session.number] = session.booked_day
     return known
+
+
+def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: User) -> TreatmentSession:
+    """An appointment now books `session` (scheduling's booking and moves call this, inside
+    their transaction); the rest of the course is re-spaced around its day."""
+    session.status = TreatmentSession.Status.BOOKED
+    session.booked_for, session.booked_with = start, practitioner
+    session.save(update_fields=["status", "booked_for", "booked_with"])
+    respace(session.plan)
+    return session
+
+
+def release_booking(*, session: TreatmentSession) -> TreatmentSession:
+    """The appointment that booked `session` is cancelled or missed: it is to book again."""
+    session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+    if session.status == TreatmentSession.Status.BOOKED:
+        session.status = TreatmentSession.Status.PLANNED
+        session.booked_for = session.booked_with = None
+        session.save(update_fields=["status", "booked_for", "booked_with"])
+        respace(session.plan)
+    return session
 
 
 def respace(plan: TreatmentPlan) -> None:
@@ -324,185 +367,6 @@ def respace(plan: TreatmentPlan) -> None:
         plan.save(update_fields=["status"])
 
 
-def record_session(
-    *,
-    session: TreatmentSession,
-    done_at: datetime,
-    practitioner: User,
-    formulation: Formulation,
-    areas: list[AdministeredArea],
-    lots: list[Lot],
-    recorded_by: User,
-    reaction: str = TreatmentSession.Reaction.NONE,
-    reaction_notes: str = "",
-    notes: str = "",
-    acknowledgement_reason: str = "",
-) -> TreatmentSession:
-    """Record what was injected. The safety check runs again on the day: a block refuses,
-    a new warning needs a reason. The formulation version is frozen from now on, and the
-    rest of the course is re-spaced from this session's real date."""
-    with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().select_related("plan__patient").get(pk=session.pk)
-        plan = session.plan
-        if session.is_done:
-            raise ValidationError("This session is already recorded; correct it with an amendment.")
-        if plan.status != TreatmentPlan.Status.ACTIVE:
-            raise ValidationError(f"The course is {plan.get_status_display().lower()}; activate it first.")
-        if formulation.lineage != plan.formulation.lineage:
-            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
-        day = timezone.localtime(done_at).date()
-        # Every refusal at once, each by its field, so the form is corrected in one go.
-        errors = {}
-        if date_error := recorded_date_error(session, done_at):
-            errors["done_at"] = date_error
-        if area_error := recorded_areas_error(plan, areas):
-            errors["areas"] = area_error
-        if lot_error := recorded_lots_error(lots, day):
-            errors["lots"] = lot_error
-        if errors:
-            raise ValidationError(errors)
-        findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
-        if blocks := [finding for finding in findings if finding.is_block]:
-            raise CocktailBlocked(blocks)
-        warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
-        if warnings and not acknowledgement_reason.strip():
-            raise MissingAcknowledgement(warnings)
-        acknowledge_all(
-            patient=plan.patient,
-            formulation=formulation,
-            warnings=warnings,
-            reason=acknowledgement_reason,
-            acknowledged_by=recorded_by,
-        )
-        session.status = TreatmentSession.Status.DONE
-        session.done_at = done_at
-        session.practitioner = practitioner
-        session.formulation = formulation
-        session.reaction = reaction
-        session.reaction_notes = reaction_notes
-        session.notes = notes
-        session.recorded_by = recorded_by
-        session.recorded_at = timezone.now()
-        session.full_clean()
-        session.save()
-        SessionArea.objects.bulk_create(
-            [SessionArea(session=session, area=a.area, volume_ml=a.volume_ml, technique=a.technique) for a in areas]
-        )
-        SessionLot.objects.bulk_create(
-            [
-                SessionLot(
-                    session=session,
-                    product=lot.product.strip(),
-                    lot_number=lot.lot_number.strip(),
-                    expiry_date=lot.expiry_date,
-                )
-                for lot in lots
-            ]
-        )
-        formulation.freeze()
-        settle_appointments(session, settled_by=recorded_by)
-        respace(plan)
-    return session
-
-
-def recorded_date_error(session: TreatmentSession, done_at: datetime) -> str:
-    if done_at > timezone.now() + timedelta(minutes=5):
-        return "A session cannot be recorded in the future."
-    if timezone.localtime(done_at).date() < session.plan.start_date:
-        return "This is before the course started."
-    earlier = session.plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
-    last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
-    if last_done and done_at <= last_done:
-        earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
-        return f"An earlier session was done on {earlier_day}; this one comes after it."
-    return ""
-
-
-def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea]) -> str:
-    if not areas:
-        return "Record the volume injected in at least one area."
-    planned_areas = set(plan.areas.values_list("area_id", flat=True))
-    recorded_areas = [area.area.pk for area in areas]
-    if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
-        return "Record each of the course's areas once."
-    return ""
-
-
-def recorded_lots_error(lots: list[Lot], day: date) -> str:
-    if not lots:
-        return "Record the lot of each product used."
-    for lot in lots:
-        if lot.expiry_date < day:
-            return f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}: do not use it."
-    return ""
-
-
-def settle_appointments(session: TreatmentSession, *, settled_by: User) -> None:
-    """Once a session is recorded, its appointment that day is done, and one still to come is
-    cancelled: otherwise the patient would come back for a session already given."""
-    day = timezone.localtime(session.done_at).date()
-    for appointment in Appointment.objects.select_for_update().filter(session=session).live():
-        if timezone.localtime(appointment.start).date() == day:
-            if appointment.status == Appointment.Status.DONE:
-                continue
-            appointment.status = Appointment.Status.DONE
-            description = "Done: the session was recorded"
-        elif appointment.start > timezone.now():
-            appointment.status = Appointment.Status.CANCELLED
-            appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
-            description = f"Cancelled: {appointment.cancellation_reason}"
-        else:
-            continue
-        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        AppointmentChange.objects.create(appointment=appointment, changed_by=settled_by, description=description)
-
-
-AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
-
-
-def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, **changes) -> SessionAmendment:
-    """Correct a recorded session; the amendment keeps what each field said before."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the record is corrected."})
-    unknown = set(changes) - set(AMENDABLE_FIELDS)
-    if unknown:
-        raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
-    with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
-        if not session.is_done:
-            raise ValidationError("Only a recorded session is amended; record this one instead.")
-        diff = {}
-        for field, value in changes.items():
-            before = getattr(session, field)
-            if before != value:
-                diff[field] = [as_recorded(before), as_recorded(value)]
-                setattr(session, field, value)
-        if not diff:
-            raise ValidationError("Nothing was changed.")
-        if "done_at" in diff:
-            if session.done_at is None:
-                raise ValidationError({"done_at": "Enter when the session was done."})
-            if session.done_at > timezone.now() + timedelta(minutes=5):
-                raise ValidationError({"done_at": "A session cannot be recorded in the future."})
-            if timezone.localtime(session.done_at).date() < session.plan.start_date:
-                raise ValidationError({"done_at": "This is before the course started."})
-        session.full_clean()
-        session.save(update_fields=list(diff))
-        amendment = SessionAmendment.objects.create(
-            session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
-        )
-        if "done_at" in diff:
-            respace(session.plan)
-    return amendment
-
-
-def as_recorded(value) -> str:
-    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute."""
-    if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
-    return str(value)
-
-
 def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> TreatmentPlan:
     """Stop a course: sessions not yet done are cancelled; the record stays."""
     if not reason.strip():
@@ -518,5 +382,6 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
             status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
         ):
             session.status = TreatmentSession.Status.CANCELLED
-            session.save(update_fields=["status"])
+            session.booked_for = session.booked_with = None
+            session.save(update_fields=["status", "booked_for", "booked_with"])
     return plan

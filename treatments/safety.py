@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 
 from clinic.models import User
 from patients.models import Contraindication, Patient, PatientCondition
-from treatments.models import Formulation, Ingredient, SafetyAcknowledgement
+from treatments.models import Allergy, Formulation, Ingredient, SafetyAcknowledgement
 
 BLOCK = Contraindication.Level.BLOCK
 WARN = Contraindication.Level.WARN
@@ -33,6 +33,14 @@ class Finding:
     @property
     def is_block(self) -> bool:
         return self.level == BLOCK
+
+
+class MissingAcknowledgement(Exception):
+    """Warnings need a recorded reason before the course can go ahead."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__(" ".join(finding.reason for finding in findings))
 
 
 def long_date(day: date) -> str:
@@ -170,3 +178,58 @@ def already_acknowledged(acknowledgement: SafetyAcknowledgement) -> str:
         f"{acknowledgement.acknowledged_by} already acknowledged this warning on "
         f"{long_date(timezone.localtime(acknowledgement.acknowledged_at).date())}; that reason stays on record."
     )
+
+
+def warnings_needing_a_reason(*, patient: Patient, formulation: Formulation, findings: list[Finding]) -> list[Finding]:
+    """The warnings among `findings` that no one has acknowledged for this patient's cocktail."""
+    warnings = [finding for finding in findings if not finding.is_block]
+    if formulation.is_template:
+        return warnings
+    acknowledged = set(
+        SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
+            "finding_key", flat=True
+        )
+    )
+    return [finding for finding in warnings if finding.key not in acknowledged]
+
+
+def acknowledge_all(
+    *,
+    patient: Patient,
+    formulation: Formulation,
+    warnings: list[Finding],
+    reason: str,
+    acknowledged_by: User,
+) -> None:
+    SafetyAcknowledgement.objects.bulk_create(
+        [
+            SafetyAcknowledgement(
+                patient=patient,
+                formulation=formulation,
+                finding_key=warning.key,
+                finding=warning.reason,
+                reason=reason.strip(),
+                acknowledged_by=acknowledged_by,
+            )
+            for warning in warnings
+        ]
+    )
+
+
+def set_allergies(*, patient: Patient, ingredients: Iterable[Ingredient], changed_by: User) -> None:
+    """Make `ingredients` the patient's allergies to catalogue ingredients. Each allergy is a
+    row of its own with its history, so the chart's history says who added or removed it."""
+    wanted = {ingredient.pk: ingredient for ingredient in ingredients}
+    with transaction.atomic():
+        recorded = {
+            allergy.ingredient_id: allergy for allergy in Allergy.objects.select_for_update().filter(patient=patient)
+        }
+        for ingredient_id, allergy in recorded.items():
+            if ingredient_id not in wanted:
+                allergy._history_user = changed_by
+                allergy.delete()
+        for ingredient_id, ingredient in wanted.items():
+            if ingredient_id not in recorded:
+                allergy = Allergy(patient=patient, ingredient=ingredient, recorded_by=changed_by)
+                allergy._history_user = changed_by
+                allergy.save()

@@ -9,25 +9,14 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0002_contraindications'),
-        ('treatments', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AddField(
-            model_name='patient',
-            name='allergy_ingredients',
-            field=models.ManyToManyField(blank=True, help_text='Cocktails containing these are refused for this patient.', related_name='+', to='treatments.ingredient', verbose_name='allergic to ingredients'),
-        ),
         migrations.AlterField(
             model_name='patient',
             name='allergies',
             field=models.TextField(blank=True, help_text='Allergies to anything not in the ingredient catalogue.', verbose_name='other allergies'),
-        ),
-        migrations.AddField(
-            model_name='contraindication',
-            name='ingredients',
-            field=models.ManyToManyField(blank=True, help_text='Leave empty when it applies to any cocktail; otherwise only cocktails containing one of these.', related_name='contraindications', to='treatments.ingredient'),
         ),
         migrations.AddField(
             model_name='patientcondition',

@@ -148,9 +148,9 @@ SOURCES = "See shared/domain/contraindications.md, sources "
 
 def load_contraindications(apps, schema_editor):
     Contraindication = apps.get_model("patients", "Contraindication")
-    Ingredient = apps.get_model("treatments", "Ingredient")
-    for name, level, waiting_days, ingredient_names, detection, advice, sources in CONTRAINDICATIONS:
-        contraindication, created = Contraindication.objects.get_or_create(
+    # The ingredients a contraindication is limited to are linked by treatments' migration 0010.
+    for name, level, waiting_days, _ingredient_names, detection, advice, sources in CONTRAINDICATIONS:
+        Contraindication.objects.get_or_create(
             name=name,
             defaults={
                 "level": level,
@@ -160,14 +160,11 @@ def load_contraindications(apps, schema_editor):
                 "source": SOURCES + sources,
             },
         )
-        if created and ingredient_names:
-            contraindication.ingredients.set(Ingredient.objects.filter(name__in=ingredient_names))
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("patients", "0003_ingredient_links"),
-        ("treatments", "0002_catalog"),
     ]
 
     operations = [migrations.RunPython(load_contraindications, migrations.RunPython.noop)]

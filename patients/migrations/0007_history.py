@@ -14,7 +14,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0006_field_limits'),
-        ('treatments', '0008_face_note_matches_instructions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -52,20 +51,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'historical patients',
                 'ordering': ('-history_date', '-history_id'),
                 'get_latest_by': ('history_date', 'history_id'),
-            },
-            bases=(simple_history.models.HistoricalChanges, models.Model),
-        ),
-        migrations.CreateModel(
-            name='HistoricalPatient_allergy_ingredients',
-            fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='patients.historicalpatient')),
-                ('ingredient', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='treatments.ingredient')),
-                ('patient', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='patients.patient')),
-            ],
-            options={
-                'verbose_name': 'HistoricalPatient_allergy_ingredients',
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

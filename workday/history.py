@@ -6,7 +6,7 @@ from itertools import pairwise
 
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
-from treatments.models import Formulation, FormulationLine, TreatmentPlan, TreatmentSession
+from treatments.models import Allergy, Formulation, FormulationLine, TreatmentPlan, TreatmentSession
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -52,11 +52,12 @@ def grouped(queryset, label) -> list[Entry]:
 
 
 def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
-    """Newest first: the patient's record, contraindications, cocktails and their lines,
+    """Newest first: the patient's record, allergies, contraindications, cocktails and their lines,
     courses, sessions and appointments."""
     formulations = Formulation.objects.filter(patient=patient).values_list("pk", flat=True)
     entries = [
         *grouped(Patient.history.filter(id=patient.pk), lambda r: "Patient record"),
+        *grouped(Allergy.history.filter(patient_id=patient.pk), lambda r: f"Allergy to {r.ingredient}"),
         *grouped(PatientCondition.history.filter(patient_id=patient.pk), lambda r: f"Contraindication #{r.id}"),
         *grouped(Formulation.history.filter(patient_id=patient.pk), lambda r: f"Cocktail “{r.name}” v{r.version}"),
         *grouped(

@@ -1,23 +1,20 @@
-"""The patient portal: what a signed-in patient sees of their own care, and how they join."""
+"""The patient portal: what a signed-in patient sees of their own care, and how they join
+(the invitation itself is patients.invitations)."""
 
 from datetime import timedelta
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.http import require_GET, require_POST
 
-from clinic.models import User
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling import booking
@@ -60,7 +57,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         "cancel_hours": settings.PORTAL_CANCEL_HOURS,
         "clinic_phone": settings.CLINIC_PHONE,
     }
-    return render(request, "patients/portal.html", context)
+    return render(request, "portal/portal.html", context)
 
 
 @require_POST
@@ -86,19 +83,10 @@ def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect("portal")
 
 
-def invitation_link(request: HttpRequest, account: User) -> str:
-    """A one-time link (Django's password-reset token: it expires, and choosing a password spends it)."""
-    path = reverse(
-        "portal_welcome",
-        args=[urlsafe_base64_encode(force_bytes(account.pk)), default_token_generator.make_token(account)],
-    )
-    return request.build_absolute_uri(path)
-
-
 class WelcomeView(PasswordResetConfirmView):
     """The invited patient chooses a password, is signed in and lands on the portal."""
 
-    template_name = "patients/welcome.html"
+    template_name = "portal/welcome.html"
     post_reset_login = True
     post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("portal")

@@ -1,0 +1,133 @@
+"""Booking a whole course at once: a slot for each session still to book, nearest its target
+day, then all of them in one transaction or none."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import User
+from scheduling.booking import SlotTaken, book_appointment
+from scheduling.models import APPOINTMENT_MINUTES, Appointment
+from scheduling.slots import Slot, free_slots
+from treatments import plans
+from treatments.models import TreatmentPlan, TreatmentSession, booking_window
+from treatments.series import plan_series
+
+
+def course_minutes(plan: TreatmentPlan) -> int:
+    """The slot the plan's areas need, rounded up to a bookable length."""
+    needed = sum(planned.area.default_minutes for planned in plan.areas.select_related("area"))
+    return next((minutes for minutes in APPOINTMENT_MINUTES if minutes >= needed), APPOINTMENT_MINUTES[-1])
+
+
+class TimeOfDay:
+    ANY = ""
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+
+    choices = [(ANY, "Any time"), (MORNING, "Morning"), (AFTERNOON, "Afternoon")]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    session: TreatmentSession
+    earliest: date
+    latest: date
+    slot: Slot | None
+
+
+def propose_course_bookings(
+    *,
+    plan: TreatmentPlan,
+    practitioner: User,
+    minutes: int,
+    weekday: int | None = None,
+    time_of_day: str = TimeOfDay.ANY,
+) -> list[Proposal]:
+    """For each session still to book, the free slot with `practitioner` nearest its target day
+    (then moving out through its window), preferring `weekday` and `time_of_day`. Each proposed
+    day re-spaces the windows after it, as booking it will."""
+    sessions = list(plan.sessions.filter(status=TreatmentSession.Status.PLANNED).order_by("number"))
+    known = plans.actual_dates(plan)
+    today = timezone.localdate()
+    proposals = []
+    for session in sessions:
+        planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
+        window = planned[session.number]
+        earliest, latest = booking_window(window.earliest, window.latest, today)
+        target = min(max(window.target, earliest), latest)
+        window_days = [earliest + timedelta(days=n) for n in range((latest - earliest).days + 1)]
+        slot = first_preferred_slot(
+            practitioner=practitioner,
+            minutes=minutes,
+            days=sorted(window_days, key=lambda day: (abs((day - target).days), day)),
+            not_before=today,
+            weekday=weekday,
+            time_of_day=time_of_day,
+        )
+        proposals.append(Proposal(session, earliest, latest, slot))
+        if slot is None:
+            break  # later windows depend on this session's day
+        known[session.number] = timezone.localtime(slot.start).date()
+    return proposals
+
+
+def first_preferred_slot(
+    *, practitioner: User, minutes: int, days: list[date], not_before: date, weekday: int | None, time_of_day: str
+) -> Slot | None:
+    candidates = [day for day in days if day >= not_before]
+    preferred_days = [day for day in candidates if weekday is None or day.weekday() == weekday]
+    for group in (preferred_days, candidates):
+        for day in group:
+            slots = free_slots(day=day, minutes=minutes, practitioner=practitioner)
+            in_part_of_day = [slot for slot in slots if fits_time_of_day(slot, time_of_day)]
+            if in_part_of_day or (slots and group is candidates):
+                return (in_part_of_day or slots)[0]
+    return None
+
+
+def fits_time_of_day(slot: Slot, time_of_day: str) -> bool:
+    hour = timezone.localtime(slot.start).hour
+    if time_of_day == TimeOfDay.MORNING:
+        return hour < 12
+    if time_of_day == TimeOfDay.AFTERNOON:
+        return hour >= 12
+    return True
+
+
+class CourseNotBookable(Exception):
+    """Some session has no free slot in its window; the message says which."""
+
+
+def book_course(*, proposals: list[Proposal], minutes: int, booked_by: User) -> list[Appointment]:
+    """Book every proposal in one transaction: all of them, or none."""
+    missing = [proposal for proposal in proposals if proposal.slot is None]
+    if missing:
+        first = missing[0]
+        raise CourseNotBookable(
+            f"Session {first.session.number} has no free slot between {first.earliest:%d/%m} and "
+            f"{first.latest:%d/%m/%Y}. Book it by hand on another day or with another practitioner."
+        )
+    booked = []
+    with transaction.atomic():
+        for proposal in proposals:
+            session = TreatmentSession.objects.select_related("plan__patient").get(pk=proposal.session.pk)
+            try:
+                booked.append(
+                    book_appointment(
+                        patient=session.plan.patient,
+                        practitioner=proposal.slot.practitioner,
+                        room=proposal.slot.room,
+                        start=proposal.slot.start,
+                        minutes=minutes,
+                        session=session,
+                        booked_by=booked_by,
+                    )
+                )
+            except (SlotTaken, ValidationError) as refusal:
+                message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
+                raise CourseNotBookable(f"Session {session.number}: {message} Nothing was booked.") from None
+    return booked

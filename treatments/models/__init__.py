@@ -1,0 +1,65 @@
+"""Treatments' data, one module per family: catalogues, cocktails, courses and their
+sessions, documents."""
+
+from treatments.models.catalog import (
+    UNIT_KIND_AND_FACTOR,
+    Allergy,
+    Indication,
+    Ingredient,
+    TreatmentArea,
+    Unit,
+    convert,
+    format_amount,
+    units_fit,
+)
+from treatments.models.cocktails import (
+    Formulation,
+    FormulationLine,
+    FrozenFormulation,
+    SafetyAcknowledgement,
+)
+from treatments.models.courses import (
+    MAINTENANCE_LIMITS,
+    MAX_SPACING_DAYS,
+    SPACING_LIMIT,
+    PlanArea,
+    Protocol,
+    SessionAmendment,
+    SessionArea,
+    SessionLot,
+    TreatmentPlan,
+    TreatmentSession,
+    booking_window,
+    spacing_errors,
+)
+from treatments.models.documents import AftercareTopic, DocumentHandover
+
+__all__ = [
+    "MAINTENANCE_LIMITS",
+    "MAX_SPACING_DAYS",
+    "SPACING_LIMIT",
+    "UNIT_KIND_AND_FACTOR",
+    "AftercareTopic",
+    "Allergy",
+    "DocumentHandover",
+    "Formulation",
+    "FormulationLine",
+    "FrozenFormulation",
+    "Indication",
+    "Ingredient",
+    "PlanArea",
+    "Protocol",
+    "SafetyAcknowledgement",
+    "SessionAmendment",
+    "SessionArea",
+    "SessionLot",
+    "TreatmentArea",
+    "TreatmentPlan",
+    "TreatmentSession",
+    "Unit",
+    "booking_window",
+    "convert",
+    "format_amount",
+    "spacing_errors",
+    "units_fit",
+]

@@ -1,0 +1,220 @@
+import uuid
+from decimal import Decimal
+from typing import Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from simple_history.models import HistoricalRecords
+
+from clinic import roles
+from treatments.models.catalog import Indication, Ingredient, Unit, convert, format_amount, units_fit
+
+
+class FrozenFormulation(Exception):
+    """A formulation version that a session used cannot change; revise it into a new version."""
+
+
+class FormulationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_dermatologist(user):
+            return self
+        return self.none()
+
+    def current(self) -> Self:
+        """The latest version of each cocktail."""
+        return self.filter(next_versions__isnull=True)
+
+    def templates(self) -> Self:
+        return self.filter(patient__isnull=True)
+
+    def update(self, **kwargs) -> int:
+        if self.filter(frozen_at__isnull=False).exists():
+            raise FrozenFormulation("A formulation used in a session cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict]:
+        if self.filter(frozen_at__isnull=False).exists():
+            raise FrozenFormulation("A formulation used in a session cannot be deleted.")
+        return super().delete()
+
+
+class Formulation(models.Model):
+    """A cocktail: a clinic template (no patient) or a patient's own. Each edit of a version
+    used by a session makes a new version, so records always show what was injected."""
+
+    name = models.CharField(max_length=120)
+    indication = models.CharField(max_length=20, choices=Indication.choices)
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="formulations"
+    )
+    total_volume_ml = models.DecimalField(
+        "total volume per session (mL)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[
+            MinValueValidator(Decimal("0.5"), "The total volume must be at least 0.5 mL."),
+            MaxValueValidator(Decimal(20), "The total volume must be at most 20 mL."),
+        ],
+    )
+    notes = models.TextField(blank=True)
+    lineage = models.UUIDField(default=uuid.uuid4, editable=False, help_text="Shared by every version of a cocktail.")
+    version = models.PositiveIntegerField(default=1, editable=False)
+    previous_version = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="next_versions"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    frozen_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Set when a session first uses this version."
+    )
+
+    objects = FormulationQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "-version"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_volume_ml__gte=Decimal("0.5")) & models.Q(total_volume_ml__lte=20),
+                name="formulation_volume_in_range",
+            ),
+            # Two dermatologists revising the same version at once cannot both make "the next one".
+            models.UniqueConstraint(fields=["lineage", "version"], name="formulation_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})" if self.version > 1 else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # The one rule save() keeps: the database row of a used version never changes.
+        if self.pk and type(self).objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise FrozenFormulation(f"{self} was used in a session and cannot change; revise it instead.")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("formulation_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        if self.pk and type(self).objects.filter(pk=self.pk, frozen_at__isnull=False).exists():
+            raise FrozenFormulation(f"{self} was used in a session and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_template(self) -> bool:
+        return self.patient_id is None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    @cached_property
+    def revising_makes_new_version(self) -> bool:
+        """Used by a session or planned in a course, or answered by an acknowledged warning:
+        this version must stay as it is, so revising it makes the next version."""
+        return self.is_frozen or self.acknowledgements.exists() or self.plans.exists()
+
+    def freeze(self) -> None:
+        """Mark this version as used by a session; from now on it never changes."""
+        if self.frozen_at is None:
+            self.frozen_at = timezone.now()
+            type(self).objects.filter(pk=self.pk, frozen_at__isnull=True).update(frozen_at=self.frozen_at)
+
+    freeze.alters_data = True
+
+    def versions(self) -> list["Formulation"]:
+        """Every version of this cocktail, oldest first."""
+        return list(Formulation.objects.filter(lineage=self.lineage).order_by("version").select_related("created_by"))
+
+
+class FormulationLineQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        if self.filter(formulation__frozen_at__isnull=False).exists():
+            raise FrozenFormulation("Lines of a formulation used in a session cannot change.")
+        return super().update(**kwargs)
+
+    def delete(self) -> tuple[int, dict]:
+        if self.filter(formulation__frozen_at__isnull=False).exists():
+            raise FrozenFormulation("Lines of a formulation used in a session cannot change.")
+        return super().delete()
+
+
+class FormulationLine(models.Model):
+    formulation = models.ForeignKey(Formulation, on_delete=models.CASCADE, related_name="lines")
+    ingredient = models.ForeignKey(Ingredient, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(max_digits=10, decimal_places=3)
+    unit = models.CharField(max_length=6, choices=Unit.choices)
+
+    objects = FormulationLineQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["formulation", "ingredient"], name="formulation_line_unique_ingredient"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="formulation_line_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ingredient}: {format_amount(self.amount, self.unit)}"
+
+    def save(self, *args, **kwargs) -> None:
+        if Formulation.objects.filter(pk=self.formulation_id, frozen_at__isnull=False).exists():
+            raise FrozenFormulation(f"{self.formulation} was used in a session; its lines cannot change.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if Formulation.objects.filter(pk=self.formulation_id, frozen_at__isnull=False).exists():
+            raise FrozenFormulation(f"{self.formulation} was used in a session; its lines cannot change.")
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.amount is None or not self.unit or self.ingredient_id is None:
+            return  # clean_fields() has reported it already
+        ingredient = self.ingredient
+        if self.amount <= 0:
+            raise ValidationError({"amount": "Enter an amount above zero."})
+        if not units_fit(self.unit, ingredient.unit):
+            raise ValidationError(
+                {"unit": f"{ingredient} is measured in {ingredient.unit}; {self.unit} does not convert to it."}
+            )
+        if ingredient.max_amount is not None:
+            in_ingredient_unit = convert(self.amount, self.unit, ingredient.unit)
+            if in_ingredient_unit > ingredient.max_amount:
+                raise ValidationError(
+                    {
+                        "amount": f"{ingredient}: {format_amount(self.amount, self.unit)} is above the maximum of "
+                        f"{format_amount(ingredient.max_amount, ingredient.unit)} per session."
+                    }
+                )
+
+
+class SafetyAcknowledgement(models.Model):
+    """A dermatologist's recorded decision to go ahead despite a warning for this patient
+    and this formulation version. Blocks cannot be acknowledged."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="acknowledgements")
+    finding_key = models.CharField(max_length=80)
+    finding = models.TextField(help_text="The warning as it was shown.")
+    reason = models.TextField()
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["acknowledged_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["patient", "formulation", "finding_key"], name="acknowledge_a_finding_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.finding} — acknowledged by {self.acknowledged_by}"
+
+
+# A year between sessions is the most a course can mean; it also keeps dates computable.

@@ -1,0 +1,363 @@
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Self
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic import roles
+from treatments.models.catalog import Indication, TreatmentArea
+from treatments.models.cocktails import Formulation
+
+MAX_SPACING_DAYS = 365
+SPACING_LIMIT = MaxValueValidator(MAX_SPACING_DAYS, "At most 365 days.")
+MAINTENANCE_LIMITS = [
+    MinValueValidator(7, "Maintenance sessions must be at least 7 days apart."),
+    MaxValueValidator(2 * MAX_SPACING_DAYS, "At most 730 days."),
+]
+
+
+def spacing_errors(min_days: int | None, interval_days: int | None, max_days: int | None) -> dict[str, str]:
+    """The fields at fault when a course's spacing (days between sessions) is impossible."""
+    if not all((min_days, interval_days, max_days)):
+        return {}
+    if min_days > max_days:
+        return {
+            "min_days": "The minimum cannot be more than the maximum.",
+            "max_days": "The maximum cannot be less than the minimum.",
+        }
+    if not min_days <= interval_days <= max_days:
+        return {"interval_days": "The interval must lie between the minimum and the maximum spacing."}
+    return {}
+
+
+class Protocol(models.Model):
+    """A clinic's default course for an indication: the plan form starts from it."""
+
+    name = models.CharField(max_length=120, unique=True)
+    indication = models.CharField(max_length=20, choices=Indication.choices)
+    sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
+    interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), SPACING_LIMIT])
+    min_days = models.PositiveSmallIntegerField(
+        "minimum days between sessions",
+        validators=[MinValueValidator(3), SPACING_LIMIT],
+        help_text="Closer sessions warn.",
+    )
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
+    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
+    default_areas = models.ManyToManyField(TreatmentArea, blank=True, related_name="+")
+    default_formulation = models.ForeignKey(
+        Formulation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"patient__isnull": True},
+        help_text="The clinic template a new plan starts from.",
+    )
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
+            raise ValidationError(errors)
+        if self.maintenance_count and not self.maintenance_interval_days:
+            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+
+
+class TreatmentPlanQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            # A draft is the dermatologist's work in progress, not yet the patient's plan.
+            return self.filter(patient__portal_user=user).exclude(status=TreatmentPlan.Status.DRAFT)
+        return self.none()
+
+
+class TreatmentPlan(models.Model):
+    """A course of sessions for one patient with one cocktail version."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        STOPPED = "stopped", "Stopped"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
+    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    indication = models.CharField(max_length=20, choices=Indication.choices)
+    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="plans")
+    sessions_planned = models.PositiveSmallIntegerField(
+        "number of sessions", validators=[MinValueValidator(1, "Plan at least one session."), MaxValueValidator(52)]
+    )
+    interval_days = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT]
+    )
+    min_days = models.PositiveSmallIntegerField(
+        "minimum days between sessions",
+        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT],
+    )
+    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
+    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
+    start_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    stop_reason = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = TreatmentPlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_days__lte=models.F("interval_days"))
+                & models.Q(interval_days__lte=models.F("max_days")),
+                name="plan_interval_within_spacing",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="stopped") | ~models.Q(stop_reason=""), name="plan_stopped_with_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_indication_display()} course for {self.patient.full_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("plan_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
+            raise ValidationError(errors)
+        if self.maintenance_count and not self.maintenance_interval_days:
+            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+        if self.status == self.Status.STOPPED and not self.stop_reason:
+            raise ValidationError({"stop_reason": "Say why the course was stopped."})
+
+
+class PlanArea(models.Model):
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="areas")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    volume_ml = models.DecimalField(
+        "volume per session (mL)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.1"), "Plan at least 0.1 mL for an area.")],
+    )
+
+    class Meta:
+        ordering = ["area__name"]
+        constraints = [models.UniqueConstraint(fields=["plan", "area"], name="plan_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.volume_ml.normalize():f} mL"
+
+
+class TreatmentSessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> Self:
+        if roles.is_staff_member(user):
+            return self
+        if roles.is_patient(user):
+            return self.filter(plan__patient__portal_user=user)
+        return self.none()
+
+    def awaiting_booking(self) -> Self:
+        """Sessions an appointment may be made for: planned, in an active course."""
+        return self.filter(status=TreatmentSession.Status.PLANNED, plan__status=TreatmentPlan.Status.ACTIVE)
+
+
+class TreatmentSession(models.Model):
+    """One planned or done session of a course, and once done, what was injected."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        BOOKED = "booked", "Booked"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+        MISSED = "missed", "Missed"
+
+    class Reaction(models.TextChoices):
+        NONE = "none", "None"
+        REDNESS = "redness", "Redness"
+        SWELLING = "swelling", "Swelling"
+        BRUISING = "bruising", "Bruising"
+        OTHER = "other", "Other (describe)"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    maintenance = models.BooleanField(default=False)
+    target_date = models.DateField()
+    earliest_date = models.DateField()
+    latest_date = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+
+    done_at = models.DateTimeField(null=True, blank=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    formulation = models.ForeignKey(
+        Formulation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        help_text="The cocktail version injected; frozen from then on.",
+    )
+    reaction = models.CharField("immediate reaction", max_length=10, choices=Reaction.choices, blank=True)
+    reaction_notes = models.CharField(max_length=300, blank=True)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    # While booked: when and with whom, as scheduling booked it (treatments.plans.mark_booked),
+    # so a course's dates and documents follow its bookings without reading appointments.
+    booked_for = models.DateTimeField(null=True, blank=True, editable=False)
+    booked_with = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    objects = TreatmentSessionQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="session_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(earliest_date__lte=models.F("latest_date")), name="session_window_ordered"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done")
+                | (
+                    models.Q(done_at__isnull=False)
+                    & models.Q(practitioner__isnull=False)
+                    & models.Q(formulation__isnull=False)
+                ),
+                name="session_done_is_recorded",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "maintenance session" if self.maintenance else "session"
+        return f"{kind.capitalize()} {self.number} of {self.plan.patient.full_name}'s course"
+
+    def get_absolute_url(self) -> str:
+        return reverse("session_detail", args=[self.pk])
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.Status.DONE
+
+    @property
+    def can_be_recorded(self) -> bool:
+        """Not yet done, in an active course that has started (record_session refuses earlier dates)."""
+        plan = self.plan
+        return not self.is_done and plan.status == plan.Status.ACTIVE and plan.start_date <= timezone.localdate()
+
+    def is_overdue(self, today=None) -> bool:
+        """Its window has passed and it is neither done nor called off, nor booked for a day
+        still to come (a booked session's target is its appointment's day)."""
+        today = today or timezone.localdate()
+        if today <= self.latest_date:
+            return False
+        return self.status == self.Status.PLANNED or (self.status == self.Status.BOOKED and today > self.target_date)
+
+    def clean(self) -> None:
+        if self.status == self.Status.DONE:
+            if not self.reaction:
+                raise ValidationError({"reaction": "Record the immediate reaction (or none)."})
+            if self.reaction == self.Reaction.OTHER and not self.reaction_notes.strip():
+                raise ValidationError({"reaction_notes": "Describe the reaction."})
+
+    def booking_window(self, today: date | None = None) -> tuple[date, date]:
+        return booking_window(self.earliest_date, self.latest_date, today or timezone.localdate())
+
+    @property
+    def booked_day(self) -> date | None:
+        return timezone.localtime(self.booked_for).date() if self.booked_for else None
+
+    def why_not_bookable(self) -> str:
+        """Why no appointment may be made for this session now; empty when one may."""
+        if self.status != self.Status.PLANNED:
+            if self.status == self.Status.BOOKED:
+                return f"Session {self.number} is already booked."
+            return f"That session is {self.get_status_display().lower()}."
+        if self.plan.status != TreatmentPlan.Status.ACTIVE:
+            return "That course is not active."
+        return ""
+
+
+def booking_window(earliest: date, latest: date, today: date) -> tuple[date, date]:
+    """The days a session may be booked on: its window, or for an overdue session a window
+    of the same length from today, to catch up as soon as possible."""
+    if today > latest:
+        return today, today + (latest - earliest)
+    return earliest, latest
+
+
+class SessionArea(models.Model):
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="areas")
+    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    volume_ml = models.DecimalField(
+        "volume injected (mL)", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    technique = models.CharField(max_length=20, choices=TreatmentArea.Technique.choices)
+
+    class Meta:
+        ordering = ["area__name"]
+        constraints = [models.UniqueConstraint(fields=["session", "area"], name="session_area_once")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.volume_ml.normalize():f} mL, {self.get_technique_display().lower()}"
+
+
+class SessionLot(models.Model):
+    """A vial or product used in a session: what a recall searches."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="lots")
+    product = models.CharField(max_length=120)
+    lot_number = models.CharField(max_length=60, db_index=True)
+    expiry_date = models.DateField()
+
+    class Meta:
+        ordering = ["product"]
+
+    def __str__(self) -> str:
+        return f"{self.product}, lot {self.lot_number} (exp. {self.expiry_date:%m/%Y})"
+
+
+class SessionAmendment(models.Model):
+    """A correction of a recorded session; the original values stay in `changes`."""
+
+    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="amendments")
+    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amended_at = models.DateTimeField(default=timezone.now)
+    reason = models.CharField(max_length=300)
+    changes = models.JSONField(help_text="Field name to [value before, value after].")
+
+    class Meta:
+        ordering = ["amended_at"]
+
+    def __str__(self) -> str:
+        return f"Amendment of {self.session} by {self.amended_by}"

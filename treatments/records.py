@@ -1,0 +1,199 @@
+"""Recording what was injected in a session, and correcting a record afterwards.
+
+Recording alone writes only treatments' rows; a visit (the record plus its appointment)
+is workday.visits.record_visit, which calls record_session.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.models import User
+from treatments import plans, safety
+from treatments.cocktails import CocktailBlocked
+from treatments.models import (
+    Formulation,
+    SessionAmendment,
+    SessionArea,
+    SessionLot,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+)
+
+
+@dataclass(frozen=True)
+class AdministeredArea:
+    area: TreatmentArea
+    volume_ml: Decimal
+    technique: str
+
+
+@dataclass(frozen=True)
+class Lot:
+    product: str
+    lot_number: str
+    expiry_date: date
+
+
+def record_session(
+    *,
+    session: TreatmentSession,
+    done_at: datetime,
+    practitioner: User,
+    formulation: Formulation,
+    areas: list[AdministeredArea],
+    lots: list[Lot],
+    recorded_by: User,
+    reaction: str = TreatmentSession.Reaction.NONE,
+    reaction_notes: str = "",
+    notes: str = "",
+    acknowledgement_reason: str = "",
+) -> TreatmentSession:
+    """Record what was injected. The safety check runs again on the day: a block refuses,
+    a new warning needs a reason. The formulation version is frozen from now on, and the
+    rest of the course is re-spaced from this session's real date."""
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().select_related("plan__patient").get(pk=session.pk)
+        plan = session.plan
+        if session.is_done:
+            raise ValidationError("This session is already recorded; correct it with an amendment.")
+        if plan.status != TreatmentPlan.Status.ACTIVE:
+            raise ValidationError(f"The course is {plan.get_status_display().lower()}; activate it first.")
+        if formulation.lineage != plan.formulation.lineage:
+            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
+        day = timezone.localtime(done_at).date()
+        # Every refusal at once, each by its field, so the form is corrected in one go.
+        errors = {}
+        if date_error := done_at_error(session, done_at):
+            errors["done_at"] = date_error
+        if area_error := recorded_areas_error(plan, areas):
+            errors["areas"] = area_error
+        if lot_error := recorded_lots_error(lots, day):
+            errors["lots"] = lot_error
+        if errors:
+            raise ValidationError(errors)
+        findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
+        if blocks := [finding for finding in findings if finding.is_block]:
+            raise CocktailBlocked(blocks)
+        warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
+        if warnings and not acknowledgement_reason.strip():
+            raise safety.MissingAcknowledgement(warnings)
+        safety.acknowledge_all(
+            patient=plan.patient,
+            formulation=formulation,
+            warnings=warnings,
+            reason=acknowledgement_reason,
+            acknowledged_by=recorded_by,
+        )
+        session.status = TreatmentSession.Status.DONE
+        session.done_at = done_at
+        session.practitioner = practitioner
+        session.formulation = formulation
+        session.reaction = reaction
+        session.reaction_notes = reaction_notes
+        session.notes = notes
+        session.recorded_by = recorded_by
+        session.recorded_at = timezone.now()
+        session.booked_for = session.booked_with = None
+        session.full_clean()
+        session.save()
+        SessionArea.objects.bulk_create(
+            [SessionArea(session=session, area=a.area, volume_ml=a.volume_ml, technique=a.technique) for a in areas]
+        )
+        SessionLot.objects.bulk_create(
+            [
+                SessionLot(
+                    session=session,
+                    product=lot.product.strip(),
+                    lot_number=lot.lot_number.strip(),
+                    expiry_date=lot.expiry_date,
+                )
+                for lot in lots
+            ]
+        )
+        formulation.freeze()
+        plans.respace(plan)
+    return session
+
+
+def done_at_error(session: TreatmentSession, done_at: datetime) -> str:
+    """What is wrong with `done_at` as the time `session` was given: recording and amending
+    both ask this."""
+    if done_at > timezone.now() + timedelta(minutes=5):
+        return "A session cannot be recorded in the future."
+    if timezone.localtime(done_at).date() < session.plan.start_date:
+        return "This is before the course started."
+    earlier = session.plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
+    last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
+    if last_done and done_at <= last_done:
+        earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
+        return f"An earlier session was done on {earlier_day}; this one comes after it."
+    return ""
+
+
+def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea]) -> str:
+    if not areas:
+        return "Record the volume injected in at least one area."
+    planned_areas = set(plan.areas.values_list("area_id", flat=True))
+    recorded_areas = [area.area.pk for area in areas]
+    if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
+        return "Record each of the course's areas once."
+    return ""
+
+
+def recorded_lots_error(lots: list[Lot], day: date) -> str:
+    if not lots:
+        return "Record the lot of each product used."
+    for lot in lots:
+        if lot.expiry_date < day:
+            return f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}: do not use it."
+    return ""
+
+
+AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
+
+
+def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, **changes) -> SessionAmendment:
+    """Correct a recorded session; the amendment keeps what each field said before."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the record is corrected."})
+    unknown = set(changes) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+        if not session.is_done:
+            raise ValidationError("Only a recorded session is amended; record this one instead.")
+        diff = {}
+        for field, value in changes.items():
+            before = getattr(session, field)
+            if before != value:
+                diff[field] = [as_recorded(before), as_recorded(value)]
+                setattr(session, field, value)
+        if not diff:
+            raise ValidationError("Nothing was changed.")
+        if "done_at" in diff:
+            if session.done_at is None:
+                raise ValidationError({"done_at": "Enter when the session was done."})
+            if date_error := done_at_error(session, session.done_at):
+                raise ValidationError({"done_at": date_error})
+        session.full_clean()
+        session.save(update_fields=list(diff))
+        amendment = SessionAmendment.objects.create(
+            session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
+        )
+        if "done_at" in diff:
+            plans.respace(session.plan)
+    return amendment
+
+
+def as_recorded(value) -> str:
+    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute."""
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return str(value)

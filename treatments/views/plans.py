@@ -1,0 +1,158 @@
+"""Planning a course: the plan form with its live preview, starting a draft, the printed plan."""
+
+from decimal import Decimal
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_weasyprint import WeasyTemplateResponse
+
+from clinic.forms import add_error_by_field
+from clinic.http import client_ip, validate_int, validate_uuid
+from clinic.roles import Role, role_required
+from patients.access import get_patient_for_user
+from patients.models import Patient
+from treatments import documents, plans, safety
+from treatments.access import get_plan_for_document, get_plan_for_user
+from treatments.cocktails import CocktailBlocked
+from treatments.forms import PlanAreaFormSet, PlanForm
+from treatments.models import DocumentHandover, Protocol, TreatmentPlan
+
+
+def plan_forms(request: HttpRequest, patient: Patient, protocol: Protocol | None):
+    data = request.POST if request.method == "POST" else None
+    initial, area_initial = plans.plan_defaults(patient, protocol)
+    form = PlanForm(data, initial=initial, patient=patient)
+    areas = PlanAreaFormSet(data, initial=area_initial, prefix="areas")
+    return form, areas
+
+
+def plan_preview_of(form: PlanForm, areas, patient: Patient) -> dict:
+    """The side panel for the plan form as it stands (plans.preview_plan decides what it says)."""
+    values = form.cleaned_data if form.is_bound else form.initial
+    chosen = areas.chosen() if areas.is_bound else [a for a in areas.initial if a["included"]]
+    return plans.preview_plan(
+        patient=patient,
+        values=values,
+        areas=[plans.AreaVolume(a["area"], Decimal(str(a["volume_ml"]))) for a in chosen],
+        dates_known=not (form.is_bound and any(name in form.errors for name in plans.DATES_NEED)),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.DERMATOLOGIST)
+def plan_new(request: HttpRequest) -> HttpResponse:
+    patient = get_patient_for_user(
+        request.user, validate_uuid(request.GET.get("patient") or request.POST.get("patient"))
+    )
+    protocol_id = request.GET.get("protocol") or request.POST.get("protocol")
+    protocol = get_object_or_404(Protocol, pk=validate_int(protocol_id)) if protocol_id else None
+    form, areas = plan_forms(request, patient, protocol)
+    if request.method == "POST":
+        form_valid, areas_valid = form.is_valid(), areas.is_valid()
+        if form_valid and areas_valid:
+            plan = create_plan_from_forms(request, form, areas, patient)
+            if plan:
+                messages.success(request, f"The course is planned: {plan.sessions_planned} sessions.")
+                return redirect(plan)
+    context = {
+        "patient": patient,
+        "protocol": protocol,
+        "protocols": Protocol.objects.filter(active=True),
+        "form": form,
+        "areas": areas,
+        "summary": plan_preview_of(form, areas, patient),
+    }
+    return render(request, "treatments/plan_form.html", context)
+
+
+def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient: Patient) -> TreatmentPlan | None:
+    values = form.cleaned_data
+    draft = request.POST.get("action") == "draft"
+    try:
+        return plans.create_plan(
+            patient=patient,
+            formulation=values["formulation"],
+            areas=[plans.AreaVolume(a["area"], a["volume_ml"]) for a in areas.chosen()],
+            start_date=values["start_date"],
+            sessions_planned=values["sessions_planned"],
+            interval_days=values["interval_days"],
+            min_days=values["min_days"],
+            max_days=values["max_days"],
+            maintenance_interval_days=values["maintenance_interval_days"],
+            maintenance_count=values["maintenance_count"],
+            protocol=values["protocol"],
+            notes=values["notes"],
+            status=TreatmentPlan.Status.DRAFT if draft else TreatmentPlan.Status.ACTIVE,
+            acknowledgement_reason=values["acknowledgement_reason"],
+            created_by=request.user,
+        )
+    except CocktailBlocked as blocked:
+        form.add_error("formulation", cannot_be_given(blocked))
+    except safety.MissingAcknowledgement as missing:
+        form.add_error(
+            "acknowledgement_reason",
+            "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
+        )
+    except ValidationError as error:
+        add_error_by_field(form, error)
+    return None
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_preview(request: HttpRequest) -> HttpResponse:
+    patient = get_patient_for_user(request.user, validate_uuid(request.POST.get("patient")))
+    protocol_id = request.POST.get("protocol")
+    protocol = get_object_or_404(Protocol, pk=validate_int(protocol_id)) if protocol_id else None
+    form, areas = plan_forms(request, patient, protocol)
+    form.is_valid()
+    areas.is_valid()
+    return render(request, "treatments/_plan_summary.html", {"summary": plan_preview_of(form, areas, patient)})
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
+def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_document(request.user, pk)
+    documents.record_download(
+        document=DocumentHandover.Document.PLAN, plan=plan, by=request.user, ip_address=client_ip(request)
+    )
+    filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
+    return WeasyTemplateResponse(
+        request, "documents/plan.html", documents.plan_document(plan), filename=filename, attachment=False
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def plan_print_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_document(request.user, pk)
+    return render(request, "documents/plan.html", documents.plan_document(plan) | {"preview": True})
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_activate(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    try:
+        plans.activate_plan(plan=plan, activated_by=request.user)
+    except CocktailBlocked as blocked:
+        messages.error(request, cannot_be_given(blocked))
+    except safety.MissingAcknowledgement as missing:
+        messages.error(
+            request,
+            "Acknowledge these warnings on the cocktail's page first: " + " ".join(f.reason for f in missing.findings),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The course is started.")
+    return redirect(plan)
+
+
+def cannot_be_given(blocked: CocktailBlocked) -> str:
+    return "This cocktail cannot be given: " + " ".join(finding.reason for finding in blocked.findings)

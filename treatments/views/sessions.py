@@ -1,0 +1,72 @@
+"""A session's own pages besides its record: correcting it, and its aftercare sheet."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_weasyprint import WeasyTemplateResponse
+
+from clinic.http import client_ip
+from clinic.roles import Role, role_required
+from treatments import documents, records
+from treatments.access import get_session_for_user
+from treatments.forms import AmendSessionForm
+from treatments.models import DocumentHandover, TreatmentSession
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = AmendSessionForm(request.POST, instance=get_session_for_user(request.user, pk))
+    if form.is_valid():
+        changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "reason"}
+        try:
+            records.amend_session(session=session, reason=form.cleaned_data["reason"], amended_by=request.user, **changes)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "The record is corrected; the original stays in its history.")
+    else:
+        messages.error(request, "The correction was not saved: " + " ".join(m for e in form.errors.values() for m in e))
+    return redirect(session)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
+def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+        return render(request, "treatments/no_sheet.html", {"session": session})
+    sheet = documents.aftercare_sheet(session)
+    documents.record_download(
+        document=DocumentHandover.Document.AFTERCARE, session=session, by=request.user, ip_address=client_ip(request)
+    )
+    kind = "aftercare" if sheet["done"] else "before-your-session"  # "done": the after-visit version
+    filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
+    return WeasyTemplateResponse(
+        request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename, attachment=False
+    )
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def aftercare_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+        return render(request, "treatments/no_sheet.html", {"session": session})
+    return render(
+        request, "documents/aftercare.html", {"sheets": [documents.aftercare_sheet(session)], "preview": True}
+    )
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def aftercare_handed_over(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    documents.record_paper_handover(session=session, by=request.user, ip_address=client_ip(request))
+    messages.success(request, "Recorded: the aftercare sheet was handed over on paper.")
+    return redirect(request.POST.get("next") if request.POST.get("next") == "/today/" else session)

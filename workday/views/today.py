@@ -1,0 +1,48 @@
+"""The staff member's day: their appointments with what to prepare, and the day's sheets in one PDF."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from django_weasyprint import WeasyTemplateResponse
+
+from clinic.roles import Role, role_required
+from patients.models import Patient
+from scheduling.models import Appointment
+from treatments import documents
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
+def today(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    appointments = Appointment.objects.agenda_of(user, timezone.localdate())
+    context = {
+        "appointments": appointments.with_what_to_prepare().order_by("start"),
+        "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
+    }
+    return render(request, "workday/today.html", context)
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
+def today_print(request: HttpRequest) -> HttpResponse:
+    """Today's sheets in one PDF, one per session, in the order of the appointments."""
+    appointments = (
+        Appointment.objects.agenda_of(request.user, timezone.localdate())
+        .live()
+        .filter(session__isnull=False)
+        .select_related("session__plan__patient", "session__formulation", "session__plan__formulation")
+        .order_by("start")
+    )
+    sessions = [appointment.session for appointment in appointments]
+    if not sessions:
+        return render(request, "treatments/no_sheet.html", {"today": True})
+    sheets = [documents.aftercare_sheet(session) for session in sessions]
+    return WeasyTemplateResponse(
+        request,
+        "documents/aftercare.html",
+        {"sheets": sheets},
+        filename=f"aftercare-{timezone.localdate():%Y-%m-%d}.pdf",
+        attachment=False,
+    )

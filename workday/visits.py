@@ -1,0 +1,32 @@
+"""The two writes that span a course and its appointments, each one transaction calling the
+lower layers' own functions: recording a visit and stopping a course."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from clinic.models import User
+from scheduling import booking
+from treatments import plans, records
+from treatments.models import TreatmentPlan, TreatmentSession
+
+
+def record_visit(*, session: TreatmentSession, recorded_by: User, **record) -> TreatmentSession:
+    """Record what was injected (treatments.records.record_session takes `record`) and settle
+    the session's appointments: the one that day is done, one still to come is cancelled."""
+    with transaction.atomic():
+        session = records.record_session(session=session, recorded_by=recorded_by, **record)
+        booking.settle_recorded_session(session=session, settled_by=recorded_by)
+    return session
+
+
+def stop_course(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> TreatmentPlan:
+    """Stop a course: its sessions not yet done are cancelled, and so are their appointments
+    still to come, each with the reason, so nobody expects the patient for them."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Say why the course is stopped."})
+    with transaction.atomic():
+        plan = plans.stop_plan(plan=plan, reason=reason, stopped_by=stopped_by)
+        booking.cancel_course_appointments(
+            plan=plan, reason=f"The course was stopped: {reason.strip()}", cancelled_by=stopped_by
+        )
+    return plan
