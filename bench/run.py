@@ -74,9 +74,10 @@ def production_environment(database: str, static_root: str = "") -> dict:
     }
 
 
-def manage(database: str, *arguments: str, quiet: bool = True) -> None:
+def manage(database: str, *arguments: str, quiet: bool = True, settings: str = "clinic.settings") -> None:
+    """The application's manage.py; settings="bench.settings" for the benchmark's own commands (seed_scale)."""
     env = production_environment(database)
-    env["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
+    env["DJANGO_SETTINGS_MODULE"] = settings
     subprocess.run(
         [sys.executable, "manage.py", *arguments],
         cwd=ROOT,
@@ -120,7 +121,7 @@ def prepare_databases(args) -> None:
         print(f"Generating the clinic at scale in {SCALE_DB} (a few minutes)…", flush=True)
         started = time.perf_counter()
         seed = ["seed_scale", "--patients", str(args.patients), "--years", str(args.years)]
-        manage(SCALE_DB, *seed, *(["--replace"] if seeded else []), quiet=False)
+        manage(SCALE_DB, *seed, *(["--replace"] if seeded else []), quiet=False, settings="bench.settings")
         print(f"seed_scale took {time.perf_counter() - started:.0f} s.")
     else:
         print(f"Reusing the clinic generated in {SCALE_DB} on {seeded}.")

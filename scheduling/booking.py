@@ -36,10 +36,9 @@ def describe_clash(clash: Appointment, wanted: Appointment) -> str:
     return f"{clash.patient.full_name} already has an appointment {when}."
 
 
-def check_bookable(appointment: Appointment, *, moving: bool = False, now: datetime | None = None) -> None:
+def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> None:
     """Everything but overlaps: grid and length, the past, opening days, working hours,
-    time off, and the treatment session's window (a session it already books when `moving`).
-    Raises ValidationError by field."""
+    time off, and the treatment session's window. Raises ValidationError by field."""
     appointment.full_clean(exclude=["booked_by", "session"])
     now = now or timezone.now()
     if appointment.start < now:
@@ -72,10 +71,8 @@ def check_bookable(appointment: Appointment, *, moving: bool = False, now: datet
     if session is not None:
         if session.plan.patient_id != appointment.patient_id:
             raise ValidationError({"session": "That session belongs to another patient's course."})
-        if not moving and (refusal := session.why_not_bookable()):
+        if refusal := session.why_not_bookable():
             raise ValidationError({"session": refusal})
-        if moving and session.plan.status != TreatmentPlan.Status.ACTIVE:
-            raise ValidationError({"session": "That course is not active."})
         earliest, latest = session.booking_window(now.astimezone(start.tzinfo).date())
         if not earliest <= start.date() <= latest:
             raise ValidationError(
@@ -196,7 +193,7 @@ def reschedule_appointment(
         raise ValidationError("This is already when, with whom and where the appointment is: nothing was moved.")
     moved.start, moved.end = start, start + timedelta(minutes=minutes)
     moved.practitioner, moved.room = practitioner, room
-    check_bookable(moved, moving=True)
+    check_bookable(moved)
     try:
         with transaction.atomic():
             ensure_free(moved)

@@ -10,8 +10,20 @@ from clinic.models import User
 from clinic.roles import Role
 from patients.models import Contraindication, Patient, PatientCondition
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
-from treatments.models import Formulation, FormulationLine, Indication, Ingredient, TreatmentArea, TreatmentPlan, Unit
+from treatments import plans
+from treatments.models import (
+    Formulation,
+    FormulationLine,
+    Indication,
+    Ingredient,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+    Unit,
+)
 from treatments.plans import AreaVolume, create_plan
+from treatments.records import AdministeredArea, Lot
+from workday.visits import record_visit
 
 
 class UserFactory(DjangoModelFactory):
@@ -127,8 +139,36 @@ class TreatmentPlanFactory(factory.Factory):
     max_days = 28
 
     @classmethod
-    def _create(cls, model_class, **kwargs) -> TreatmentPlan:
-        return create_plan(**kwargs)
+    def _create(cls, model_class, sessions_done: int = 0, **kwargs) -> TreatmentPlan:
+        """`sessions_done` first sessions are recorded now, by the course's prescriber."""
+        plan = create_plan(**kwargs)
+        for session in plan.sessions.order_by("number")[:sessions_done]:
+            record_visit_of(session, by=plan.prescriber)
+        return plan
+
+
+def record_visit_of(
+    session: TreatmentSession,
+    *,
+    by: User,
+    done_at: datetime | None = None,
+    lot_number: str = "LOT-1",
+    expiry: date | None = None,
+    **extra,
+) -> TreatmentSession:
+    """Record `session` as its page does: done now by `by`, each planned area at its planned
+    volume, one hyaluronic acid vial that expires in 300 days."""
+    plan = session.plan
+    return record_visit(
+        session=session,
+        done_at=done_at or timezone.now(),
+        practitioner=by,
+        formulation=plan.formulation,
+        areas=[AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.select_related("area")],
+        lots=[Lot("HA vial", lot_number, expiry or timezone.localdate() + timedelta(days=300))],
+        recorded_by=by,
+        **extra,
+    )
 
 
 def next_tuesday_at_ten() -> datetime:
@@ -176,6 +216,7 @@ class AppointmentFactory(DjangoModelFactory):
 
     class Meta:
         model = Appointment
+        skip_postgeneration_save = True
 
     patient = factory.SubFactory(PatientFactory)
     practitioner = factory.SubFactory(UserFactory, role=Role.DERMATOLOGIST)
@@ -183,3 +224,11 @@ class AppointmentFactory(DjangoModelFactory):
     start = factory.LazyFunction(next_tuesday_at_ten)
     end = factory.LazyAttribute(lambda a: a.start + timedelta(minutes=30))
     booked_by = factory.SubFactory(UserFactory, role=Role.FRONT_DESK)
+
+    @factory.post_generation
+    def books_its_session(appointment, create, extracted, **kwargs):
+        # As booking does: a live appointment for a course session marks the session booked.
+        if create and appointment.session_id and appointment.is_live:
+            plans.mark_booked(
+                session=appointment.session, start=appointment.start, practitioner=appointment.practitioner
+            )

@@ -23,7 +23,7 @@ class PatientRecordForm(PatientForm):
         elif not self.instance._state.adding:
             self.fields["allergy_ingredients"].initial = list(self.instance.allergy_ingredients.all())
 
-    def allergies(self) -> list[Ingredient] | None:
+    def chosen_allergies(self) -> list[Ingredient] | None:
         """The allergies to record, or None when the form leaves them as they are."""
         if "allergy_ingredients" not in self.fields:
             return None

@@ -10,20 +10,20 @@ from treatments import safety
 from treatments.models import Ingredient
 
 
-def register_patient(*, registered_by: User, allergies: list[Ingredient] | None = None, **details) -> Patient:
+def register_patient(*, registered_by: User, allergy_ingredients: list[Ingredient] | None = None, **details) -> Patient:
     with transaction.atomic():
         patient = registry.register_patient(registered_by=registered_by, **details)
-        if allergies:
-            safety.set_allergies(patient=patient, ingredients=allergies, changed_by=registered_by)
+        if allergy_ingredients:
+            safety.set_allergies(patient=patient, ingredients=allergy_ingredients, changed_by=registered_by)
     return patient
 
 
 def update_patient(
-    *, patient: Patient, changed_by: User, allergies: list[Ingredient] | None = None, **changes
+    *, patient: Patient, changed_by: User, allergy_ingredients: list[Ingredient] | None = None, **changes
 ) -> Patient:
-    """`allergies` None leaves them as they are."""
+    """`allergy_ingredients` None leaves them as they are."""
     with transaction.atomic():
         registry.update_patient(patient=patient, changed_by=changed_by, **changes)
-        if allergies is not None:
-            safety.set_allergies(patient=patient, ingredients=allergies, changed_by=changed_by)
+        if allergy_ingredients is not None:
+            safety.set_allergies(patient=patient, ingredients=allergy_ingredients, changed_by=changed_by)
     return patient

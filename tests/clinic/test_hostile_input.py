@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from patients.models import Contraindication
 from patients.registry import record_condition
 from scheduling.models import Appointment, Room
-from tests.factories import FormulationFactory, PatientFactory
+from tests.factories import FormulationFactory, PatientFactory, record_visit_of
 from treatments import plans
 from treatments.models import TreatmentArea
 
@@ -73,14 +73,8 @@ def world(alice, bob, charlie, derek):
         created_by=derek,
     )
     session = plan.sessions.get(number=1)
-    done_session = plans.record_session(
-        session=session,
-        done_at=timezone.now(),
-        practitioner=derek,
-        formulation=plan.formulation,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[plans.Lot("HA vial", "L-1", timezone.localdate() + timedelta(days=90))],
-        recorded_by=derek,
+    done_session = record_visit_of(
+        session, by=derek, lot_number="L-1", expiry=timezone.localdate() + timedelta(days=90)
     )
     start = timezone.now() + timedelta(days=5)
     appointment = Appointment.objects.create(

@@ -6,28 +6,23 @@ import re
 from datetime import timedelta
 from io import BytesIO
 
-from django.test import RequestFactory
 from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from clinic.roles import Role
-from patients.portal import invitation_link
+from patients.invitations import invitation_path
 from patients.registry import invite_to_portal
-from tests.factories import AppointmentFactory, PatientFactory, TreatmentPlanFactory, UserFactory
-from treatments import plans
+from tests.factories import AppointmentFactory, PatientFactory, TreatmentPlanFactory, UserFactory, record_visit_of
 
 
 def record_first_session(course, doctor) -> None:
-    plans.record_session(
-        session=course.sessions.get(number=1),
-        done_at=timezone.now(),
-        practitioner=doctor,
-        formulation=course.formulation,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in course.areas.all()],
-        lots=[plans.Lot("Hyaluronic acid 1% vial", "HA-2026-118", timezone.localdate() + timedelta(days=400))],
-        recorded_by=doctor,
+    record_visit_of(
+        course.sessions.get(number=1),
+        by=doctor,
+        lot_number="HA-2026-118",
+        expiry=timezone.localdate() + timedelta(days=400),
     )
 
 
@@ -52,7 +47,7 @@ def test_patient_accepts_the_invitation_and_takes_home_their_documents(page, liv
     record_first_session(someone_else, doctor)
 
     account = invite_to_portal(patient=camille, invited_by=doctor)
-    link = invitation_link(RequestFactory().get("/", SERVER_NAME="testserver"), account)
+    link = "http://testserver" + invitation_path(account)
 
     page.goto(link.removeprefix("http://testserver"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome to")

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from icalendar import Calendar
 
-from scheduling import booking
+from scheduling import booking, courses
 from scheduling.models import Appointment, CalendarFeed
 from tests.factories import TimeOffFactory, TreatmentPlanFactory
 from tests.scheduling.conftest import MONDAY, at
@@ -43,7 +43,7 @@ def test_front_desk_books_a_whole_course_inside_its_windows(client, charlie, cou
 
 
 def test_course_bookings_aim_at_each_sessions_target_day_not_the_first_day_allowed(course, derek):
-    proposals = booking.propose_course_bookings(plan=course, practitioner=derek, minutes=30)
+    proposals = courses.propose_course_bookings(plan=course, practitioner=derek, minutes=30)
 
     days = [proposal.slot.start.astimezone(at(MONDAY, "00:00").tzinfo).date() for proposal in proposals]
     assert days == [MONDAY + timedelta(days=14 * n) for n in range(4)]
@@ -64,14 +64,14 @@ def test_a_course_without_a_free_slot_explains_which_session_and_books_nothing(c
 
 
 def test_course_booking_is_all_or_nothing(course, charlie, derek, room1, bob):
-    proposals = booking.propose_course_bookings(plan=course, practitioner=derek, minutes=30)
+    proposals = courses.propose_course_bookings(plan=course, practitioner=derek, minutes=30)
     third = proposals[2].slot
     # Someone takes the practitioner's slot for session 3 between proposal and booking.
     booking.book_appointment(
         patient=bob, practitioner=derek, room=room1, start=third.start, minutes=30, booked_by=charlie
     )
-    with pytest.raises(booking.CourseNotBookable, match="Session 3"):
-        booking.book_course(proposals=proposals, minutes=30, booked_by=charlie)
+    with pytest.raises(courses.CourseNotBookable, match="Session 3"):
+        courses.book_course(proposals=proposals, minutes=30, booked_by=charlie)
     assert not Appointment.objects.filter(patient=course.patient).exists()
     assert not course.sessions.filter(status=TreatmentSession.Status.BOOKED).exists()
 

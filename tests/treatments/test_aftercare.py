@@ -8,8 +8,15 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from scheduling.models import Appointment, Room
-from tests.factories import FormulationFactory, PatientFactory, UserFactory
+from scheduling.models import Appointment
+from tests.factories import (
+    AppointmentFactory,
+    FormulationFactory,
+    PatientFactory,
+    RoomFactory,
+    UserFactory,
+    record_visit_of,
+)
 from tests.treatments.cocktail_forms import VITAMIN_C, ZINC
 from treatments import plans
 from treatments.models import AftercareTopic, DocumentHandover, TreatmentArea, TreatmentSession
@@ -37,26 +44,16 @@ def course(patient, derek, area="Face", sessions=3):
 
 
 def done(session, derek):
-    plan = session.plan
-    return plans.record_session(
-        session=session,
-        done_at=timezone.now(),
-        practitioner=derek,
-        formulation=plan.formulation,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[plans.Lot("HA vial", "LOT-7", timezone.localdate() + timedelta(days=200))],
-        recorded_by=derek,
-    )
+    return record_visit_of(session, by=derek, lot_number="LOT-7")
 
 
 def book(session, derek, days_ahead):
     start = (timezone.localtime() + timedelta(days=days_ahead)).replace(hour=10, minute=0, second=0, microsecond=0)
-    return Appointment.objects.create(
+    return AppointmentFactory(
         patient=session.plan.patient,
         practitioner=derek,
-        room=Room.objects.get_or_create(name="Room 1")[0],
+        room=RoomFactory(name="Room 1"),
         start=start,
-        end=start + timedelta(minutes=30),
         session=session,
         booked_by=derek,
     )
@@ -141,12 +138,11 @@ def test_the_morning_batch_has_one_sheet_per_session_today(client, derek, charli
     for index, patient in enumerate(patients):
         session = course(patient, derek).sessions.get(number=1)
         start = timezone.localtime().replace(hour=9 + index, minute=0, second=0, microsecond=0)
-        Appointment.objects.create(
+        AppointmentFactory(
             patient=patient,
             practitioner=derek,
-            room=Room.objects.get_or_create(name=f"Room {index}")[0],
+            room=RoomFactory(name=f"Room {index}"),
             start=start,
-            end=start + timedelta(minutes=30),
             session=session,
             booked_by=charlie,
         )
@@ -206,12 +202,11 @@ def test_print_today_gives_a_dermatologist_only_their_own_patients(client, derek
     for patient, practitioner, hour in ((alice, derek, 9), (bob, other, 10)):
         session = course(patient, derek).sessions.get(number=1)
         start = timezone.localtime().replace(hour=hour, minute=0, second=0, microsecond=0)
-        Appointment.objects.create(
+        AppointmentFactory(
             patient=patient,
             practitioner=practitioner,
-            room=Room.objects.get_or_create(name=f"Room {hour}")[0],
+            room=RoomFactory(name=f"Room {hour}"),
             start=start,
-            end=start + timedelta(minutes=30),
             session=session,
             booked_by=derek,
         )

@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from patients.models import Contraindication
 from patients.registry import record_condition
-from tests.factories import FormulationFactory
+from tests.factories import FormulationFactory, record_visit_of
 from tests.treatments.cocktail_forms import HYALURONIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC
-from treatments import plans
+from treatments import plans, records, safety
 from treatments.models import AftercareTopic, Ingredient, Protocol, TreatmentArea, TreatmentPlan, TreatmentSession
 
 FACE = "Face"
@@ -35,16 +35,7 @@ def make_plan(patient, derek, *, sessions=4, ingredients=(VITAMIN_C, ZINC)):
 
 
 def record(session, derek, lot_number="LOT-1", expiry=None):
-    plan = session.plan
-    return plans.record_session(
-        session=session,
-        done_at=timezone.now(),
-        practitioner=derek,
-        formulation=plan.formulation,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[plans.Lot("HA vial", lot_number, expiry or timezone.localdate() + timedelta(days=300))],
-        recorded_by=derek,
-    )
+    return record_visit_of(session, by=derek, lot_number=lot_number, expiry=expiry)
 
 
 def plan_form(patient, **changes):
@@ -321,18 +312,18 @@ def test_a_warning_that_appears_after_planning_needs_a_reason_at_the_session(der
         recorded_by=derek,
     )
     session = plan.sessions.get(number=1)
-    with pytest.raises(plans.MissingAcknowledgement):
+    with pytest.raises(safety.MissingAcknowledgement):
         record(session, derek)
     session.refresh_from_db()
     assert session.status == TreatmentSession.Status.PLANNED
 
-    plans.record_session(
+    records.record_session(
         session=session,
         done_at=timezone.now(),
         practitioner=derek,
         formulation=plan.formulation,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[plans.Lot("HA vial", "LOT-9", timezone.localdate() + timedelta(days=90))],
+        areas=[records.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
+        lots=[records.Lot("HA vial", "LOT-9", timezone.localdate() + timedelta(days=90))],
         acknowledgement_reason="Keloid on the chest only; face treated.",
         recorded_by=derek,
     )
@@ -375,15 +366,15 @@ def test_a_record_is_corrected_only_with_a_date(client, derek, alice):
 
 def test_an_area_recorded_twice_is_refused(derek, alice):
     plan = make_plan(alice, derek)
-    face = plans.AdministeredArea(TreatmentArea.objects.get(name=FACE), Decimal(1), "nappage")
+    face = records.AdministeredArea(TreatmentArea.objects.get(name=FACE), Decimal(1), "nappage")
     with pytest.raises(ValidationError, match="once"):
-        plans.record_session(
+        records.record_session(
             session=plan.sessions.get(number=1),
             done_at=timezone.now(),
             practitioner=derek,
             formulation=plan.formulation,
             areas=[face, face],
-            lots=[plans.Lot("HA vial", "L1", timezone.localdate() + timedelta(days=30))],
+            lots=[records.Lot("HA vial", "L1", timezone.localdate() + timedelta(days=30))],
             recorded_by=derek,
         )
     assert not plan.sessions.filter(status=TreatmentSession.Status.DONE).exists()

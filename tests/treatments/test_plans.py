@@ -26,16 +26,9 @@ from treatments.models import (
     TreatmentPlan,
     TreatmentSession,
 )
-from treatments.plans import (
-    AdministeredArea,
-    AreaVolume,
-    Lot,
-    MissingAcknowledgement,
-    amend_session,
-    record_session,
-    rules_of,
-    stop_plan,
-)
+from treatments.plans import AreaVolume, rules_of, stop_plan
+from treatments.records import AdministeredArea, Lot, amend_session, record_session
+from treatments.safety import MissingAcknowledgement
 from treatments.series import plan_series
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -298,10 +298,9 @@ class TreatmentSession(models.Model):
         return timezone.localtime(self.booked_for).date() if self.booked_for else None
 
     def why_not_bookable(self) -> str:
-        """Why no appointment may be made for this session now; empty when one may."""
-        if self.status != self.Status.PLANNED:
-            if self.status == self.Status.BOOKED:
-                return f"Session {self.number} is already booked."
+        """Why this session can take no appointment: done, called off, or its course not
+        active; empty otherwise. One booked already is a clash, which booking reports."""
+        if self.status not in (self.Status.PLANNED, self.Status.BOOKED):
             return f"That session is {self.get_status_display().lower()}."
         if self.plan.status != TreatmentPlan.Status.ACTIVE:
             return "That course is not active."

@@ -35,7 +35,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         patient = patient_records.register_patient(
-            registered_by=request.user, allergies=form.allergies(), **form.patient_details()
+            registered_by=request.user, allergy_ingredients=form.chosen_allergies(), **form.patient_details()
         )
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect(patient)
@@ -55,7 +55,7 @@ def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
     if form.is_valid():
         patient_records.update_patient(
-            patient=patient, changed_by=request.user, allergies=form.allergies(), **form.changed_details()
+            patient=patient, changed_by=request.user, allergy_ingredients=form.chosen_allergies(), **form.changed_details()
         )
         messages.success(request, "Changes saved.")
         return redirect(patient)

@@ -1,12 +1,17 @@
-"""seed_scale with tiny numbers: the clinic it makes holds together and its pages open."""
+"""seed_scale with tiny numbers: the clinic it makes holds together and its pages open.
+
+The suite runs with clinic.settings, where the bench app is not installed: the tests call
+the command object itself."""
 
 from itertools import combinations
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 
+from bench.management.commands.seed_scale import Command
 from clinic.models import User
 from patients.models import Patient
 from scheduling.models import Appointment
@@ -17,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 def seed(**options):
-    call_command("seed_scale", patients=60, years=1, practitioners=3, rooms=2, allow_any_database=True, **options)
+    call_command(Command(), patients=60, years=1, practitioners=3, rooms=2, allow_any_database=True, **options)
 
 
 def overlapping_pairs(appointments, key):
@@ -47,6 +52,14 @@ def test_generates_a_clinic_that_holds_together(client):
         assert session.formulation.is_frozen
         appointment = session.appointments.get()
         assert session.earliest_date <= timezone.localtime(appointment.start).date() <= session.latest_date
+    # A booked session knows when and with whom its live appointment books it; no other session does.
+    booked = TreatmentSession.objects.filter(status=TreatmentSession.Status.BOOKED)
+    assert booked.exists()
+    for session in booked:
+        appointment = session.appointments.live().get()
+        assert (session.booked_for, session.booked_with_id) == (appointment.start, appointment.practitioner_id)
+    not_booked = TreatmentSession.objects.exclude(status=TreatmentSession.Status.BOOKED)
+    assert not not_booked.filter(Q(booked_for__isnull=False) | Q(booked_with__isnull=False)).exists()
 
     desk = User.objects.get(username="scale.desk")
     assert desk.check_password("mesoplan-scale")
@@ -78,4 +91,4 @@ def test_refuses_other_databases_without_the_flag():
     if connection.vendor == "postgresql":
         pytest.skip("PostgreSQL is the database it is meant for")
     with pytest.raises(CommandError, match="PostgreSQL"):
-        call_command("seed_scale", patients=5, years=1)
+        call_command(Command(), patients=5, years=1)
