@@ -82,3 +82,22 @@ def test_production_settings_pass_djangos_deployment_checks():
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_misspelt_yes_no_value_stops_the_start_and_names_the_variable():
+    result = settings_under(
+        {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "ture"}
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_SECURE_SSL_REDIRECT='ture' is not a yes/no value" in result.stderr
+    assert "0, 1, false, no, off, on, true, yes" in result.stderr
+
+
+def test_yes_no_values_are_read_in_any_case_and_with_spaces():
+    result = settings_under(
+        {"DJANGO_DEBUG": " Off ", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "NO"}
+    )
+    values = json.loads(result.stdout)
+    assert values["debug"] is False
+    assert values["ssl_redirect"] is False
