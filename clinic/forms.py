@@ -5,6 +5,15 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker; the value goes out as ISO, whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 def add_error_by_field(form: forms.Form, error: ValidationError) -> None:
     """Show a write function's refusal by the field it names when the form has that field,
     else at the top of the form."""

@@ -4,6 +4,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from clinic.forms import DateInput
 from patients.models import Contraindication, Patient, PatientCondition
 
 
@@ -13,13 +14,6 @@ def strip_invisible(text: str) -> str:
     if not visible:
         raise forms.ValidationError(forms.Field.default_error_messages["required"], code="required")
     return visible
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class PatientForm(forms.ModelForm):

@@ -15,6 +15,7 @@ from patients.models import Contraindication, Patient, PatientCondition
 
 logger = logging.getLogger(__name__)
 
+
 def register_patient(*, registered_by: User, **details) -> Patient:
     patient = Patient(registered_by=registered_by, **details)
     if patient.consent_signed_on:

@@ -47,8 +47,10 @@ class AppointmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["patient"].queryset = patients
         self.fields["practitioner"].queryset = dermatologists()
-        sessions = TreatmentSession.objects.awaiting_booking().filter(plan__patient__in=patients).select_related(
-            "plan__patient"
+        sessions = (
+            TreatmentSession.objects.awaiting_booking()
+            .filter(plan__patient__in=patients)
+            .select_related("plan__patient")
         )
         # Once the patient is known, only their course sessions are offered.
         if patient := self.chosen_patient_id():

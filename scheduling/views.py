@@ -7,7 +7,6 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from treatments.access import get_plan_for_user
 
 from clinic import roles
 from clinic.forms import add_error_by_field
@@ -18,6 +17,7 @@ from scheduling.access import get_appointment_for_user
 from scheduling.forms import AppointmentForm, CancelForm, CourseBookingForm, RescheduleForm, SlotQueryForm
 from scheduling.models import Appointment, CalendarFeed, WorkingHours
 from scheduling.slots import free_slots
+from treatments.access import get_plan_for_user
 
 STAFF = (Role.FRONT_DESK, Role.DERMATOLOGIST)
 

@@ -148,9 +148,7 @@ def record_download(
     plan: TreatmentPlan | None = None,
 ) -> DocumentHandover:
     """Who downloaded which document, when and from where: what the chart's handovers show."""
-    return DocumentHandover.objects.create(
-        document=document, session=session, plan=plan, by=by, ip_address=ip_address
-    )
+    return DocumentHandover.objects.create(document=document, session=session, plan=plan, by=by, ip_address=ip_address)
 
 
 def record_paper_handover(*, session: TreatmentSession, by: User, ip_address: str | None) -> DocumentHandover:

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django import forms
 from django.db import models
 
-from patients.forms import DateInput
+from clinic.forms import DateInput
 from patients.models import Patient
 from treatments.cocktails import LineSpec, check_lines
 from treatments.models import (
@@ -251,8 +251,10 @@ class RecordSessionForm(forms.ModelForm):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if cleaned.get("reaction") == TreatmentSession.Reaction.OTHER and not cleaned.get("reaction_notes"):
-            self.add_error("reaction_notes", "Describe the reaction.")
+        if error := TreatmentSession.reaction_notes_error(
+            cleaned.get("reaction", ""), cleaned.get("reaction_notes", "")
+        ):
+            self.add_error("reaction_notes", error)
         return cleaned
 
 

@@ -287,8 +287,15 @@ class TreatmentSession(models.Model):
         if self.status == self.Status.DONE:
             if not self.reaction:
                 raise ValidationError({"reaction": "Record the immediate reaction (or none)."})
-            if self.reaction == self.Reaction.OTHER and not self.reaction_notes.strip():
-                raise ValidationError({"reaction_notes": "Describe the reaction."})
+            if error := self.reaction_notes_error(self.reaction, self.reaction_notes):
+                raise ValidationError({"reaction_notes": error})
+
+    @classmethod
+    def reaction_notes_error(cls, reaction: str, notes: str) -> str:
+        """A reaction other than those listed needs describing; the record form asks this too."""
+        if reaction == cls.Reaction.OTHER and not notes.strip():
+            return "Describe the reaction."
+        return ""
 
     def booking_window(self, today: date | None = None) -> tuple[date, date]:
         return booking_window(self.earliest_date, self.latest_date, today or timezone.localdate())

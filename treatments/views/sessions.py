@@ -25,7 +25,9 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     if form.is_valid():
         changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "reason"}
         try:
-            records.amend_session(session=session, reason=form.cleaned_data["reason"], amended_by=request.user, **changes)
+            records.amend_session(
+                session=session, reason=form.cleaned_data["reason"], amended_by=request.user, **changes
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:

@@ -55,7 +55,10 @@ def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
     if form.is_valid():
         patient_records.update_patient(
-            patient=patient, changed_by=request.user, allergy_ingredients=form.chosen_allergies(), **form.changed_details()
+            patient=patient,
+            changed_by=request.user,
+            allergy_ingredients=form.chosen_allergies(),
+            **form.changed_details(),
         )
         messages.success(request, "Changes saved.")
         return redirect(patient)

@@ -135,7 +135,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             practitioner=values["practitioner"],
             formulation=values["formulation"],
             areas=[records.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
-            lots=[records.Lot(lot["product"], lot["lot_number"], lot["expiry_date"]) for lot in lots.cleaned_data if lot],
+            lots=[records.Lot(x["product"], x["lot_number"], x["expiry_date"]) for x in lots.cleaned_data if x],
             reaction=values["reaction"],
             reaction_notes=values["reaction_notes"],
             notes=values["notes"],
