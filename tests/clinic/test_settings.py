@@ -85,9 +85,7 @@ def test_production_settings_pass_djangos_deployment_checks():
 
 
 def test_a_misspelt_yes_no_value_stops_the_start_and_names_the_variable():
-    result = settings_under(
-        {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "ture"}
-    )
+    result = settings_under({"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "x" * 50, "DJANGO_SECURE_SSL_REDIRECT": "ture"})
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECURE_SSL_REDIRECT='ture' is not a yes/no value" in result.stderr
