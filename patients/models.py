@@ -49,9 +49,10 @@ def parse_date_of_birth(text: str) -> date | None:
 
 class PatientQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
-        if roles.is_staff_member(user):
+        can = roles.abilities_of(user)
+        if can.work_with_patients:
             return self
-        if roles.is_patient(user):
+        if can.use_portal:
             return self.filter(portal_user=user)
         return self.none()
 

@@ -44,7 +44,7 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
     if appointment.start < now:
         raise ValidationError({"start": "That time has passed."})
     practitioner = appointment.practitioner
-    if not roles.is_dermatologist(practitioner):
+    if not roles.abilities_of(practitioner).treat:
         raise ValidationError({"practitioner": f"{practitioner} does not give treatments."})
     if not appointment.room.active:
         raise ValidationError({"room": f"{appointment.room} is not in use."})

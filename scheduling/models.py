@@ -87,9 +87,10 @@ class TimeOff(models.Model):
 
 class AppointmentQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
-        if roles.is_staff_member(user):
+        can = roles.abilities_of(user)
+        if can.work_with_patients:
             return self
-        if roles.is_patient(user):
+        if can.use_portal:
             return self.filter(patient__portal_user=user)
         return self.none()
 
@@ -116,7 +117,7 @@ class AppointmentQuerySet(models.QuerySet):
         """The day's appointments as `user` works them: a dermatologist's own, everyone's for
         the front desk (and for someone who is both)."""
         appointments = self.visible_to(user).on_day(day).exclude(status=Appointment.Status.CANCELLED)
-        if roles.is_dermatologist(user) and not roles.has_role(user, roles.Role.FRONT_DESK):
+        if not roles.abilities_of(user).see_everyones_day:
             appointments = appointments.filter(practitioner=user)
         return appointments
 

@@ -229,7 +229,8 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 @role_required(*STAFF, Role.PATIENT)
 def appointment_ics(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
-    for_patient = roles.is_patient(request.user) and not roles.is_staff_member(request.user)
+    can = roles.abilities_of(request.user)
+    for_patient = can.use_portal and not can.work_with_patients
     body = calendars.calendar_of([appointment], name="Mesotherapy appointment", for_patient=for_patient)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (

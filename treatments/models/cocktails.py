@@ -21,7 +21,7 @@ class FrozenFormulation(Exception):
 
 class FormulationQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
-        if roles.is_dermatologist(user):
+        if roles.abilities_of(user).see_clinical:
             return self
         return self.none()
 

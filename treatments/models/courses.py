@@ -80,9 +80,10 @@ class Protocol(models.Model):
 
 class TreatmentPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
-        if roles.is_staff_member(user):
+        can = roles.abilities_of(user)
+        if can.work_with_patients:
             return self
-        if roles.is_patient(user):
+        if can.use_portal:
             # A draft is the dermatologist's work in progress, not yet the patient's plan.
             return self.filter(patient__portal_user=user).exclude(status=TreatmentPlan.Status.DRAFT)
         return self.none()
@@ -174,9 +175,10 @@ class PlanArea(models.Model):
 
 class TreatmentSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
-        if roles.is_staff_member(user):
+        can = roles.abilities_of(user)
+        if can.work_with_patients:
             return self
-        if roles.is_patient(user):
+        if can.use_portal:
             return self.filter(plan__patient__portal_user=user)
         return self.none()
 
