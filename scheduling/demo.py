@@ -44,7 +44,7 @@ def seed(*, log: Callable[[str], None]) -> None:
 def book_course_sessions(desk: User) -> None:
     """Every active course's next planned session gets the first free slot in its window."""
     sessions = (
-        TreatmentSession.objects.filter(status=TreatmentSession.Status.PLANNED, plan__status="active")
+        TreatmentSession.objects.awaiting_booking()
         .select_related("plan__patient", "plan__prescriber")
         .order_by("plan", "number")
     )
