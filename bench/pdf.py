@@ -35,9 +35,10 @@ from django_weasyprint.utils import DjangoURLFetcher  # noqa: E402
 from clinic.models import User  # noqa: E402
 from clinic.roles import Role  # noqa: E402
 from patients.models import Patient  # noqa: E402
-from treatments import documents, plans  # noqa: E402
+from treatments import documents, plans, records  # noqa: E402
 from treatments.cocktails import LineSpec, compose_formulation  # noqa: E402
 from treatments.models import Indication, Ingredient, TreatmentArea  # noqa: E402
+from workday.visits import record_visit  # noqa: E402
 
 RUNS = 30
 
@@ -75,13 +76,13 @@ def realistic_session(dermatologist: User):
         created_by=dermatologist,
     )
     session = plan.sessions.get(number=1)
-    return plans.record_session(
+    return record_visit(
         session=session,
         done_at=timezone.now(),
         practitioner=dermatologist,
         formulation=cocktail,
-        areas=[plans.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[plans.Lot("HA vial", "HA24-0917", timezone.localdate() + timedelta(days=300))],
+        areas=[records.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
+        lots=[records.Lot("HA vial", "HA24-0917", timezone.localdate() + timedelta(days=300))],
         recorded_by=dermatologist,
     )
 

@@ -21,9 +21,6 @@ class Role(models.TextChoices):
     PATIENT = "patient", "Patient"
 
 
-STAFF_ROLES = frozenset({Role.DERMATOLOGIST, Role.FRONT_DESK})
-
-
 def roles_of(user) -> frozenset[str]:
     """The user's role names, read once per request and kept on the user object."""
     if not user.is_authenticated:
@@ -35,11 +32,6 @@ def roles_of(user) -> frozenset[str]:
 
 def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
-
-
-def is_staff_member(user) -> bool:
-    """Clinic staff who work with patients: dermatologists and the front desk."""
-    return has_role(user, *STAFF_ROLES)
 
 
 def is_dermatologist(user) -> bool:

@@ -1,4 +1,4 @@
-"""Mesoplan settings, driven by the environment (see README and docs/deployment.md)."""
+"""Mesoplan settings, driven by the environment (see README and docs/deploy.md)."""
 
 import os
 from datetime import timedelta

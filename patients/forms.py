@@ -40,7 +40,6 @@ class PatientForm(forms.ModelForm):
             "medical_conditions": forms.Textarea(attrs={"rows": 2}),
             "current_medications": forms.Textarea(attrs={"rows": 2}),
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
-            "allergy_ingredients": forms.SelectMultiple(attrs={"size": 6}),
         }
 
     def __init__(self, *args, clinical: bool, **kwargs) -> None:

@@ -102,7 +102,7 @@ def end_condition(*, condition: PatientCondition, ended_on: date, ended_by: User
 
 def invite_to_portal(*, patient: Patient, invited_by: User) -> User:
     """The patient's portal account, created without a usable password if they have none;
-    the caller sends them a one-time link to choose it (patients.portal.invitation_link)."""
+    the caller sends them a one-time link to choose it (patients.invitations)."""
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         if patient.portal_user is None:

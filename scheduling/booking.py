@@ -250,15 +250,13 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
 
 
 def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by: User) -> list[Appointment]:
-    """Cancel the course's appointments still to come (booked or checked in), with the reason
-    on each; the caller has cancelled the sessions themselves."""
+    """Cancel the course's appointments not yet done (booked or checked in, earlier today
+    too), with the reason on each; the caller has cancelled the sessions themselves."""
     cancelled = []
-    upcoming = Appointment.objects.select_for_update().filter(
-        session__plan=plan,
-        status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN],
-        end__gt=timezone.now(),
+    open_appointments = Appointment.objects.select_for_update().filter(
+        session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
     )
-    for appointment in upcoming:
+    for appointment in open_appointments:
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancellation_reason = reason[:200]
         appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])

@@ -205,7 +205,7 @@ class AppointmentChangeManager(models.Manager):
         """The same line for many appointments at once (demo and imported history)."""
         return self.bulk_create(
             [
-                self.model(appointment=appointment, changed_by=by, description=description)
+                self.model(appointment=appointment, changed_by=by, description=description[:300])
                 for appointment in appointments
             ]
         )

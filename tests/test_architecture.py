@@ -10,6 +10,12 @@ PROJECT = Path(__file__).resolve().parents[1]
 # Lowest first. workday and portal both compose the apps below and do not use each other.
 LAYERS = {"clinic": 0, "patients": 1, "treatments": 2, "scheduling": 3, "workday": 4, "portal": 4}
 LONGEST_MODULE = 600
+# Reverse relations a lower layer would follow upward without importing anything, by the app
+# whose code or templates (their folders under templates/) must not mention them.
+UPWARD_RELATIONS = {
+    "patients": ([".appointments", ".plans", ".formulations", "allergy_ingredients"], ["patients"]),
+    "treatments": ([".appointments"], ["treatments", "documents"]),
+}
 
 
 def app_modules(app: str) -> list[Path]:
@@ -57,6 +63,16 @@ def test_an_apps_migrations_depend_only_on_the_apps_below_it(app):
         if other != app and LAYERS[other] >= LAYERS[app]
     }
     assert not upward, sorted(upward)
+
+
+@pytest.mark.parametrize("app", UPWARD_RELATIONS)
+def test_an_app_does_not_reach_up_through_reverse_relations(app):
+    names, template_folders = UPWARD_RELATIONS[app]
+    sources = [*app_modules(app), *(p for f in template_folders for p in (PROJECT / "templates" / f).rglob("*.html"))]
+    found = {
+        f"{path.relative_to(PROJECT)} reads {name}" for path in sources for name in names if name in path.read_text()
+    }
+    assert not found, sorted(found)
 
 
 @pytest.mark.parametrize("app", [*LAYERS, "bench"])

@@ -223,7 +223,8 @@ PlanAreaFormSet = forms.formset_factory(PlanAreaForm, formset=BasePlanAreaFormSe
 
 
 class StopPlanForm(forms.Form):
-    reason = forms.CharField(max_length=250, label="Why is the course stopped?")
+    # Short enough to stand whole on each cancelled appointment ("The course was stopped: …").
+    reason = forms.CharField(max_length=170, label="Why is the course stopped?")
 
 
 class RecordSessionForm(forms.ModelForm):

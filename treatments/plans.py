@@ -251,7 +251,11 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
         preview["findings"] = findings
         preview["needs_reason"] = bool(needing)
         preview["acknowledged"] = {f.key for f in findings if not f.is_block} - {f.key for f in needing}
-        preview["volume"] = {"planned": planned_volume(areas), "available": formulation.total_volume_ml}
+        preview["volume"] = {
+            "planned": planned_volume(areas),
+            "available": formulation.total_volume_ml,
+            "too_much": bool(planned_volume_error(areas, formulation)),
+        }
     return preview
 
 
@@ -311,14 +315,18 @@ def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
     for session in plan.sessions.all():
         if session.status == TreatmentSession.Status.DONE:
             known[session.number] = timezone.localtime(session.done_at).date()
-        elif session.status == TreatmentSession.Status.BOOKED:
+        elif session.status == TreatmentSession.Status.BOOKED and session.booked_for:
             known[session.number] = session.booked_day
     return known
 
 
 def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: User) -> TreatmentSession:
     """An appointment now books `session` (scheduling's booking and moves call this, inside
-    their transaction); the rest of the course is re-spaced around its day."""
+    their transaction); the rest of the course is re-spaced around its day. The session is
+    read again under a lock: a course stopped a moment ago refuses the booking."""
+    session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+    if refusal := session.why_not_bookable():
+        raise ValidationError({"session": refusal})
     session.status = TreatmentSession.Status.BOOKED
     session.booked_for, session.booked_with = start, practitioner
     session.save(update_fields=["status", "booked_for", "booked_with"])

@@ -57,7 +57,10 @@ def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
     formulations = Formulation.objects.filter(patient=patient).values_list("pk", flat=True)
     entries = [
         *grouped(Patient.history.filter(id=patient.pk), lambda r: "Patient record"),
-        *grouped(Allergy.history.filter(patient_id=patient.pk), lambda r: f"Allergy to {r.ingredient}"),
+        *grouped(
+            Allergy.history.filter(patient_id=patient.pk).select_related("ingredient"),
+            lambda r: f"Allergy to {r.ingredient}",
+        ),
         *grouped(PatientCondition.history.filter(patient_id=patient.pk), lambda r: f"Contraindication #{r.id}"),
         *grouped(Formulation.history.filter(patient_id=patient.pk), lambda r: f"Cocktail “{r.name}” v{r.version}"),
         *grouped(

@@ -10,12 +10,12 @@ from django.utils import timezone
 
 BEFORE = [("treatments", "0009_history"), ("scheduling", "0004_longest_appointment")]
 OLD_TABLES = {
-    "patients_patient_allergy_ingredients": "id integer PRIMARY KEY, patient_id char(32), ingredient_id integer",
+    "patients_patient_allergy_ingredients": "id integer PRIMARY KEY, patient_id {uuid}, ingredient_id integer",
     "patients_contraindication_ingredients": (
         "id integer PRIMARY KEY, contraindication_id integer, ingredient_id integer"
     ),
     "patients_historicalpatient_allergy_ingredients": (
-        "m2m_history_id integer PRIMARY KEY, id integer, history_id integer, patient_id char(32), ingredient_id integer"
+        "m2m_history_id integer PRIMARY KEY, id integer, history_id integer, patient_id {uuid}, ingredient_id integer"
     ),
 }
 
@@ -66,8 +66,10 @@ def test_allergies_and_their_history_move_out_of_the_old_tables():
             )
             snapshots.append((record.history_id, allergies))
         with connection.cursor() as cursor:
+            # As Django made them: a UUID column on PostgreSQL, 32 hex characters on SQLite.
+            uuid_type = "uuid" if connection.vendor == "postgresql" else "char(32)"
             for table, columns in OLD_TABLES.items():
-                cursor.execute(f"CREATE TABLE {table} ({columns})")
+                cursor.execute(f"CREATE TABLE {table} ({columns.format(uuid=uuid_type)})")
             patient_id = patient.pk.hex if connection.vendor == "sqlite" else str(patient.pk)
             cursor.execute(
                 "INSERT INTO patients_patient_allergy_ingredients VALUES (1, %s, %s)", [patient_id, copper.pk]

@@ -4,12 +4,14 @@ appointments, so nobody expects the patient, prepares their cocktail or prints t
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from scheduling import booking
 from scheduling.models import Appointment
 from tests.factories import RoomFactory, TreatmentPlanFactory
 from tests.scheduling.conftest import MONDAY, NOW, at, works_all_week
 from treatments.models import TreatmentSession
+from workday.visits import stop_course
 
 
 @pytest.fixture(autouse=True)
@@ -97,3 +99,36 @@ def test_the_appointment_history_says_who_cancelled_it_and_why(client, derek, ch
     change = appointment.changes.last()
     assert change.changed_by == derek
     assert change.description == "Cancelled: The course was stopped: Pregnancy announced"
+
+
+def test_appointments_earlier_today_and_checked_in_are_cancelled_too(client, derek, charlie, course, time_machine):
+    first = Appointment.objects.get(session__plan=course, session__number=1)
+    booking.set_appointment_status(appointment=first, action="check_in", changed_by=charlie)
+    time_machine.move_to(at(MONDAY, "11:00"), tick=False)
+
+    stop(client, derek, course)
+
+    first.refresh_from_db()
+    assert first.status == Appointment.Status.CANCELLED
+    assert first.cancellation_reason == "The course was stopped: Pregnancy announced"
+    client.force_login(charlie)
+    assert "Alice Archer" not in client.get("/today/").content.decode()
+
+
+def test_a_booking_checked_before_the_course_was_stopped_is_refused_when_written(derek, charlie, alice, room1, course):
+    checked_earlier = course.sessions.get(number=3)  # as the booking form read it: planned, course active
+    stop_course(plan=course, reason="Pregnancy announced", stopped_by=derek)
+
+    with pytest.raises(ValidationError, match="That session is cancelled"):
+        booking.book_appointment(
+            patient=alice,
+            practitioner=derek,
+            room=room1,
+            start=at(MONDAY + timedelta(days=28), "10:00"),
+            minutes=30,
+            session=checked_earlier,
+            booked_by=charlie,
+        )
+    assert not Appointment.objects.filter(session=checked_earlier).exists()
+    checked_earlier.refresh_from_db()
+    assert checked_earlier.status == TreatmentSession.Status.CANCELLED

@@ -117,16 +117,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
-            model_name='historicaltreatmentsession',
-            name='booked_for',
-            field=models.DateTimeField(blank=True, editable=False, null=True),
-        ),
-        migrations.AddField(
-            model_name='historicaltreatmentsession',
-            name='booked_with',
-            field=models.ForeignKey(blank=True, db_constraint=False, editable=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL),
-        ),
-        migrations.AddField(
             model_name='ingredient',
             name='contraindications',
             field=models.ManyToManyField(blank=True, help_text='Contraindications limited to cocktails containing this ingredient.', related_name='ingredients', to='patients.contraindication'),

@@ -240,7 +240,8 @@ class TreatmentSession(models.Model):
     )
 
     objects = TreatmentSessionQuerySet.as_manager()
-    history = HistoricalRecords()
+    # The booking's time and practitioner are the appointment's, which keeps its own history.
+    history = HistoricalRecords(excluded_fields=["booked_for", "booked_with"])
 
     class Meta:
         ordering = ["plan", "number"]

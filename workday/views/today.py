@@ -10,6 +10,7 @@ from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
 from treatments import documents
+from treatments.models import TreatmentSession
 
 
 @require_GET
@@ -32,6 +33,7 @@ def today_print(request: HttpRequest) -> HttpResponse:
         Appointment.objects.agenda_of(request.user, timezone.localdate())
         .live()
         .filter(session__isnull=False)
+        .exclude(session__status__in=[TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED])
         .select_related("session__plan__patient", "session__formulation", "session__plan__formulation")
         .order_by("start")
     )
