@@ -224,7 +224,11 @@ PlanAreaFormSet = forms.formset_factory(PlanAreaForm, formset=BasePlanAreaFormSe
 
 class StopPlanForm(forms.Form):
     # Short enough to stand whole on each cancelled appointment ("The course was stopped: …").
-    reason = forms.CharField(max_length=170, label="Why is the course stopped?")
+    reason = forms.CharField(
+        max_length=170,
+        label="Why is the course stopped?",
+        error_messages={"required": "Say why the course is stopped."},
+    )
 
 
 class RecordSessionForm(forms.ModelForm):

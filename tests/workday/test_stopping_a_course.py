@@ -132,3 +132,12 @@ def test_a_booking_checked_before_the_course_was_stopped_is_refused_when_written
     assert not Appointment.objects.filter(session=checked_earlier).exists()
     checked_earlier.refresh_from_db()
     assert checked_earlier.status == TreatmentSession.Status.CANCELLED
+
+
+def test_a_reason_too_long_for_the_appointments_is_refused_and_changes_nothing(client, derek, course):
+    page = stop(client, derek, course, reason="x" * 171)
+
+    assert "Ensure this value has at most 170 characters (it has 171)." in page.content.decode()
+    course.refresh_from_db()
+    assert course.status == course.Status.ACTIVE
+    assert Appointment.objects.filter(session__plan=course, status=Appointment.Status.BOOKED).count() == 2

@@ -56,7 +56,7 @@ def plan_stop(request: HttpRequest, pk: UUID) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     form = StopPlanForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the course is stopped.")
+        messages.error(request, " ".join(form.errors["reason"]))
         return redirect(plan)
     try:
         visits.stop_course(plan=plan, reason=form.cleaned_data["reason"], stopped_by=request.user)
