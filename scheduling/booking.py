@@ -229,39 +229,41 @@ def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: U
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
     """Once a session is recorded, its appointment that day is done, and one still to come is
     cancelled: otherwise the patient would come back for a session already given."""
-    day = timezone.localtime(session.done_at).date()
-    settled = []
-    for appointment in Appointment.objects.select_for_update().filter(session=session).live():
-        if timezone.localtime(appointment.start).date() == day:
-            if appointment.status == Appointment.Status.DONE:
+    with transaction.atomic():
+        day = timezone.localtime(session.done_at).date()
+        settled = []
+        for appointment in Appointment.objects.select_for_update().filter(session=session).live():
+            if timezone.localtime(appointment.start).date() == day:
+                if appointment.status == Appointment.Status.DONE:
+                    continue
+                appointment.status = Appointment.Status.DONE
+                description = "Done: the session was recorded"
+            elif appointment.start > timezone.now():
+                appointment.status = Appointment.Status.CANCELLED
+                appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
+                description = f"Cancelled: {appointment.cancellation_reason}"
+            else:
                 continue
-            appointment.status = Appointment.Status.DONE
-            description = "Done: the session was recorded"
-        elif appointment.start > timezone.now():
-            appointment.status = Appointment.Status.CANCELLED
-            appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
-            description = f"Cancelled: {appointment.cancellation_reason}"
-        else:
-            continue
-        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        AppointmentChange.objects.log(appointment, by=settled_by, description=description)
-        settled.append(appointment)
+            appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+            AppointmentChange.objects.log(appointment, by=settled_by, description=description)
+            settled.append(appointment)
     return settled
 
 
 def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by: User) -> list[Appointment]:
     """Cancel the course's appointments not yet done (booked or checked in, earlier today
     too), with the reason on each; the caller has cancelled the sessions themselves."""
-    cancelled = []
-    open_appointments = Appointment.objects.select_for_update().filter(
-        session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
-    )
-    for appointment in open_appointments:
-        appointment.status = Appointment.Status.CANCELLED
-        appointment.cancellation_reason = reason[:200]
-        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
-        cancelled.append(appointment)
+    with transaction.atomic():
+        cancelled = []
+        open_appointments = Appointment.objects.select_for_update().filter(
+            session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
+        )
+        for appointment in open_appointments:
+            appointment.status = Appointment.Status.CANCELLED
+            appointment.cancellation_reason = reason[:200]
+            appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+            AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
+            cancelled.append(appointment)
     return cancelled
 
 

@@ -324,24 +324,26 @@ def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: Use
     """An appointment now books `session` (scheduling's booking and moves call this, inside
     their transaction); the rest of the course is re-spaced around its day. The session is
     read again under a lock: a course stopped a moment ago refuses the booking."""
-    session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
-    if refusal := session.why_not_bookable():
-        raise ValidationError({"session": refusal})
-    session.status = TreatmentSession.Status.BOOKED
-    session.booked_for, session.booked_with = start, practitioner
-    session.save(update_fields=["status", "booked_for", "booked_with"])
-    respace(session.plan)
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+        if refusal := session.why_not_bookable():
+            raise ValidationError({"session": refusal})
+        session.status = TreatmentSession.Status.BOOKED
+        session.booked_for, session.booked_with = start, practitioner
+        session.save(update_fields=["status", "booked_for", "booked_with"])
+        respace(session.plan)
     return session
 
 
 def release_booking(*, session: TreatmentSession) -> TreatmentSession:
     """The appointment that booked `session` is cancelled or missed: it is to book again."""
-    session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
-    if session.status == TreatmentSession.Status.BOOKED:
-        session.status = TreatmentSession.Status.PLANNED
-        session.booked_for = session.booked_with = None
-        session.save(update_fields=["status", "booked_for", "booked_with"])
-        respace(session.plan)
+    with transaction.atomic():
+        session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+        if session.status == TreatmentSession.Status.BOOKED:
+            session.status = TreatmentSession.Status.PLANNED
+            session.booked_for = session.booked_with = None
+            session.save(update_fields=["status", "booked_for", "booked_with"])
+            respace(session.plan)
     return session
 
 
