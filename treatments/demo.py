@@ -201,6 +201,7 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
                 recorded_by=dermatologist,
             )
         if status == "stopped":
+            # Nothing is booked yet (scheduling's demo comes later), so the course alone stops.
             plans.stop_plan(plan=plan, reason="Patient moved away", stopped_by=dermatologist)
         created += 1
     log(f"Demo courses: {created} planned, {len(DEMO_PLANS) - created} already there.")

@@ -378,7 +378,8 @@ def respace(plan: TreatmentPlan) -> None:
 
 
 def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> TreatmentPlan:
-    """Stop a course: sessions not yet done are cancelled; the record stays."""
+    """Stop a course: sessions not yet done are cancelled; the record stays. Their
+    appointments are scheduling's: workday.visits.stop_course stops a course with them."""
     if not reason.strip():
         raise ValidationError({"reason": "Say why the course is stopped."})
     with transaction.atomic():
