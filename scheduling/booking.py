@@ -23,6 +23,10 @@ class SlotTaken(Exception):
     """Practitioner, room or patient already busy; the message says who and when."""
 
 
+class AppointmentChanged(Exception):
+    """The appointment changed between reading it and writing it; the message says how."""
+
+
 def local_hm(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%H:%M")
 
@@ -181,23 +185,29 @@ def reschedule_appointment(
     room: Room,
     rescheduled_by: User,
 ) -> Appointment:
-    """Move a booked appointment; its history keeps where it was."""
+    """Move a booked appointment; its history keeps where it was. The row is locked and read
+    again before it is written, and only its time, practitioner and room are saved: a cancel,
+    check-in or move that came first wins, and this one is refused (AppointmentChanged)."""
     if minutes not in APPOINTMENT_MINUTES:
         raise ValidationError({"minutes": "Book 30, 45 or 60 minutes."})
-    if appointment.status != Appointment.Status.BOOKED:
-        raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be moved.")
-    before = describe_when(appointment)
     moved = Appointment.objects.select_related("session__plan", "patient").get(pk=appointment.pk)
-    unchanged = (moved.start, moved.end, moved.practitioner_id, moved.room_id)
-    if (start, start + timedelta(minutes=minutes), practitioner.pk, room.pk) == unchanged:
+    if moved.status != Appointment.Status.BOOKED:
+        raise ValidationError(f"A {moved.get_status_display().lower()} appointment cannot be moved.")
+    before = describe_when(moved)
+    was = (moved.status, moved.start, moved.end, moved.practitioner_id, moved.room_id)
+    if (start, start + timedelta(minutes=minutes), practitioner.pk, room.pk) == was[1:]:
         raise ValidationError("This is already when, with whom and where the appointment is: nothing was moved.")
     moved.start, moved.end = start, start + timedelta(minutes=minutes)
     moved.practitioner, moved.room = practitioner, room
     check_bookable(moved)
     try:
         with transaction.atomic():
+            now = Appointment.objects.select_for_update().get(pk=moved.pk)
+            if (now.status, now.start, now.end, now.practitioner_id, now.room_id) != was:
+                state = f"{now.get_status_display().lower()}, {describe_when(now)}"
+                raise AppointmentChanged(f"Someone changed this appointment a moment ago ({state}): nothing was moved.")
             ensure_free(moved)
-            moved.save()
+            moved.save(update_fields=["start", "end", "practitioner", "room", "updated_at"])
             AppointmentChange.objects.log(
                 moved, by=rescheduled_by, description=f"Moved from {before} to {describe_when(moved)}"
             )

@@ -142,6 +142,9 @@ def appointment_reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
         except booking.SlotTaken as taken:
             form.add_error("start", str(taken))
             status = 409
+        except booking.AppointmentChanged as changed:
+            form.add_error(None, str(changed))
+            status = 409
         except ValidationError as error:
             add_error_by_field(form, error)
         else:

@@ -10,8 +10,9 @@ from django_weasyprint.utils import DjangoURLFetcher
 
 from patients.models import Patient
 from scheduling.models import Appointment, Room
-from tests.factories import PatientFactory
+from tests.factories import PatientFactory, TreatmentPlanFactory
 from tests.treatments.test_aftercare import course, done
+from treatments.models import TreatmentPlan
 
 
 def invitation_link(client, staff, patient) -> str:
@@ -108,3 +109,14 @@ def test_sheets_load_nothing_but_local_static_files(client, derek, alice, monkey
     assert asked, "the stylesheet is fetched through Django's static files"
     assert all(url.startswith("file:///static/") or "/static/" in url for url in asked), asked
     assert not any(url.startswith(("http://", "https://")) and "/static/" not in url for url in asked)
+
+
+def test_a_patient_gets_no_sheet_of_a_course_still_in_draft(client, derek, alice):
+    draft = TreatmentPlanFactory(patient=alice, created_by=derek, status=TreatmentPlan.Status.DRAFT)
+    session = draft.sessions.get(number=1)
+    client.force_login(alice.portal_user)
+
+    assert client.get(f"/plans/{draft.pk}/plan.pdf").status_code == 404
+    assert client.get(f"/sessions/{session.pk}/aftercare.pdf").status_code == 404
+    client.force_login(derek)
+    assert client.get(f"/sessions/{session.pk}/aftercare.pdf").status_code == 200

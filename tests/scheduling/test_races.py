@@ -8,6 +8,7 @@ import html
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 
@@ -16,8 +17,9 @@ from clinic.roles import Role
 from patients.models import Patient
 from scheduling import booking
 from scheduling.models import Appointment, AppointmentChange, Room
-from tests.factories import PatientFactory, RoomFactory, UserFactory
+from tests.factories import PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory, record_visit_of
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
+from treatments.models import TreatmentSession
 
 THREADS = 8
 START = at(TUESDAY, "10:00")
@@ -141,3 +143,79 @@ def test_simultaneous_form_posts_book_once(concurrent_database, derek, charlie):
     assert (appointment.practitioner, appointment.start) == (derek, START)
     [winner] = [response for response in outcomes if response.status_code == 302]
     assert winner["Location"] == f"/appointments/{appointment.pk}/"
+
+
+ROUNDS = 4
+
+
+@RACE
+def test_a_cancel_and_a_move_at_once_never_bring_the_appointment_back(concurrent_database, derek, charlie, room1):
+    works_all_week(derek)
+    desks = []
+    for _ in range(2):
+        desk = Client()
+        desk.force_login(charlie)
+        desks.append(desk)
+
+    for hour in range(9, 9 + ROUNDS):
+        appointment = booking.book_appointment(
+            patient=PatientFactory(),
+            practitioner=derek,
+            room=room1,
+            start=at(TUESDAY, f"{hour:02d}:00"),
+            minutes=30,
+            booked_by=charlie,
+        )
+        later = {
+            "practitioner": str(derek.pk),
+            "room": str(room1.pk),
+            "start": f"2026-03-03T{hour + 5:02d}:00",
+            "minutes": "30",
+        }
+        cancel, move = race(
+            [
+                lambda pk=appointment.pk: desks[0].post(f"/appointments/{pk}/cancel/", {"reason": "Patient unwell"}),
+                lambda pk=appointment.pk, later=later: desks[1].post(f"/appointments/{pk}/reschedule/", later),
+            ]
+        )
+
+        assert not isinstance(cancel, BaseException) and not isinstance(move, BaseException)
+        assert cancel.status_code == 302
+        appointment.refresh_from_db()
+        assert appointment.status == Appointment.Status.CANCELLED, "the cancel was undone"
+        assert appointment.cancellation_reason == "Patient unwell"
+        # The move either came first (and the cancel then freed its new slot) or was refused.
+        if move.status_code != 302:
+            assert move.status_code in (200, 409)
+            page = html.unescape(move.content.decode())
+            assert "A cancelled appointment cannot be moved." in page or "Someone changed this appointment" in page
+
+
+@RACE
+def test_recording_a_session_while_it_is_booked_keeps_the_record(concurrent_database, derek, charlie, alice, room1):
+    works_all_week(derek)
+    for round_ in range(ROUNDS):
+        plan = TreatmentPlanFactory(patient=alice, created_by=derek)
+        session = plan.sessions.get(number=1)
+        day = max(session.earliest_date, TUESDAY)
+        recorded, booked = race(
+            [
+                lambda session=session: record_visit_of(TreatmentSession.objects.get(pk=session.pk), by=derek),
+                lambda session=session, day=day, round_=round_: booking.book_appointment(
+                    patient=alice,
+                    practitioner=derek,
+                    room=room1,
+                    start=at(day, f"{10 + round_:02d}:00"),
+                    minutes=30,
+                    session=TreatmentSession.objects.get(pk=session.pk),
+                    booked_by=charlie,
+                ),
+            ]
+        )
+
+        assert isinstance(recorded, TreatmentSession), recorded
+        assert isinstance(booked, (Appointment, ValidationError)), booked
+        session.refresh_from_db()
+        assert session.status == TreatmentSession.Status.DONE, "the record was undone"
+        assert session.booked_for is None
+        assert not Appointment.objects.filter(session=session).live().exists(), "the patient is still expected"

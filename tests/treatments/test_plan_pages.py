@@ -451,3 +451,47 @@ def test_recall_by_the_start_of_a_lot_number_shows_each_patients_lot(client, der
 
     assert "lot <strong>HA24-0917</strong>" in page
     assert "lot <strong>HA24-1002</strong>" in page
+
+
+def test_a_warning_that_appears_after_planning_is_answered_on_the_session_page(client, derek, alice):
+    plan = make_plan(alice, derek)
+    record_condition(
+        patient=alice,
+        contraindication=Contraindication.objects.get(name="Keloid or hypertrophic scarring (self or family)"),
+        recorded_by=derek,
+    )
+    session = plan.sessions.get(number=1)
+    client.force_login(derek)
+    form = client.get(f"/sessions/{session.pk}/").context["record"]
+    data = {
+        "done_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
+        "practitioner": str(derek.pk),
+        "formulation": str(form.initial["formulation"].pk),
+        "reaction": "none",
+        "areas-TOTAL_FORMS": "1",
+        "areas-INITIAL_FORMS": "1",
+        "areas-0-area": str(TreatmentArea.objects.get(name=FACE).pk),
+        "areas-0-volume_ml": "2",
+        "areas-0-technique": "nappage",
+        "lots-TOTAL_FORMS": "1",
+        "lots-INITIAL_FORMS": "0",
+        "lots-0-product": "HA vial",
+        "lots-0-lot_number": "LOT-9",
+        "lots-0-expiry_date": str(timezone.localdate() + timedelta(days=90)),
+    }
+
+    unanswered = client.post(f"/sessions/{session.pk}/", data)
+
+    assert unanswered.status_code == 200
+    assert "Record why it is safe to go ahead despite: Keloid" in unanswered.content.decode()
+    session.refresh_from_db()
+    assert session.status == TreatmentSession.Status.PLANNED
+
+    answered = client.post(
+        f"/sessions/{session.pk}/", {**data, "acknowledgement_reason": "Keloid on the chest only; face treated."}
+    )
+
+    assert answered.status_code == 302
+    session.refresh_from_db()
+    assert session.is_done
+    assert plan.formulation.acknowledgements.get().reason == "Keloid on the chest only; face treated."

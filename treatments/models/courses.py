@@ -179,7 +179,8 @@ class TreatmentSessionQuerySet(models.QuerySet):
         if can.work_with_patients:
             return self
         if can.use_portal:
-            return self.filter(plan__patient__portal_user=user)
+            # As for their plans: a draft course is not yet the patient's.
+            return self.filter(plan__patient__portal_user=user).exclude(plan__status=TreatmentPlan.Status.DRAFT)
         return self.none()
 
     def awaiting_booking(self) -> Self:

@@ -139,11 +139,17 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             reaction=values["reaction"],
             reaction_notes=values["reaction_notes"],
             notes=values["notes"],
+            acknowledgement_reason=values["acknowledgement_reason"],
             recorded_by=request.user,
         )
     except CocktailBlocked as blocked:
         record.add_error(
             "formulation", "This cocktail cannot be given: " + " ".join(f.reason for f in blocked.findings)
+        )
+    except safety.MissingAcknowledgement as missing:
+        record.add_error(
+            "acknowledgement_reason",
+            "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
         )
     except ValidationError as error:
         add_error_by_field(record, error)
