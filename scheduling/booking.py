@@ -202,7 +202,7 @@ def reschedule_appointment(
     check_bookable(moved)
     try:
         with transaction.atomic():
-            now = Appointment.objects.select_for_update().get(pk=moved.pk)
+            now = locked(moved.pk)
             if (now.status, now.start, now.end, now.practitioner_id, now.room_id) != was:
                 state = f"{now.get_status_display().lower()}, {describe_when(now)}"
                 raise AppointmentChanged(f"Someone changed this appointment a moment ago ({state}): nothing was moved.")
@@ -218,13 +218,21 @@ def reschedule_appointment(
     return moved
 
 
+def locked(pk) -> Appointment:
+    """The appointment read afresh under its lock; when it books a course session, the course
+    is locked first, in the order every write takes them (treatments.plans.lock_course)."""
+    if plan_id := Appointment.objects.filter(pk=pk).values_list("session__plan_id", flat=True).first():
+        plans.lock_course(plan_id=plan_id)
+    return Appointment.objects.select_for_update().get(pk=pk)
+
+
 def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: User) -> Appointment:
     """Cancel and free the slot; a course session it booked goes back to planned."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the appointment is cancelled."})
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment = locked(appointment.pk)
         if appointment.status != Appointment.Status.BOOKED:
             raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be cancelled.")
         appointment.status = Appointment.Status.CANCELLED
@@ -290,7 +298,7 @@ def set_appointment_status(*, appointment: Appointment, action: str, changed_by:
         raise ValidationError("Unknown action.")
     required, new_status, description = TRANSITIONS[action]
     with transaction.atomic():
-        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment = locked(appointment.pk)
         if appointment.status != required:
             raise ValidationError(
                 f"The appointment is {appointment.get_status_display().lower()}; it cannot be "

@@ -320,12 +320,25 @@ def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
     return known
 
 
+def lock_course(*, plan_id) -> None:
+    """Lock a course before any of its sessions or their appointments. Every write that changes
+    them takes its locks in this order (course, session, appointment), so two writes never
+    wait for each other in a circle (PostgreSQL would refuse one as a deadlock)."""
+    list(TreatmentPlan.objects.select_for_update().filter(pk=plan_id).values_list("pk", flat=True))
+
+
+def locked_session(pk) -> TreatmentSession:
+    """The session read afresh under its lock, its course locked first (see lock_course)."""
+    lock_course(plan_id=TreatmentSession.objects.values_list("plan_id", flat=True).get(pk=pk))
+    return TreatmentSession.objects.select_for_update(of=("self",)).select_related("plan__patient").get(pk=pk)
+
+
 def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: User) -> TreatmentSession:
     """An appointment now books `session` (scheduling's booking and moves call this, inside
     their transaction); the rest of the course is re-spaced around its day. The session is
     read again under a lock: a course stopped a moment ago refuses the booking."""
     with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+        session = locked_session(session.pk)
         if refusal := session.why_not_bookable():
             raise ValidationError({"session": refusal})
         session.status = TreatmentSession.Status.BOOKED
@@ -338,7 +351,7 @@ def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: Use
 def release_booking(*, session: TreatmentSession) -> TreatmentSession:
     """The appointment that booked `session` is cancelled or missed: it is to book again."""
     with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().select_related("plan").get(pk=session.pk)
+        session = locked_session(session.pk)
         if session.status == TreatmentSession.Status.BOOKED:
             session.status = TreatmentSession.Status.PLANNED
             session.booked_for = session.booked_with = None
@@ -389,7 +402,7 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
         plan.status = TreatmentPlan.Status.STOPPED
         plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
         plan.save(update_fields=["status", "stop_reason"])
-        for session in plan.sessions.filter(
+        for session in plan.sessions.select_for_update().filter(
             status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
         ):
             session.status = TreatmentSession.Status.CANCELLED

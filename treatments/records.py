@@ -58,7 +58,7 @@ def record_session(
     a new warning needs a reason. The formulation version is frozen from now on, and the
     rest of the course is re-spaced from this session's real date."""
     with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().select_related("plan__patient").get(pk=session.pk)
+        session = plans.locked_session(session.pk)
         plan = session.plan
         if session.is_done:
             raise ValidationError("This session is already recorded; correct it with an amendment.")
@@ -166,7 +166,7 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
     if unknown:
         raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
     with transaction.atomic():
-        session = TreatmentSession.objects.select_for_update().get(pk=session.pk)
+        session = plans.locked_session(session.pk)
         if not session.is_done:
             raise ValidationError("Only a recorded session is amended; record this one instead.")
         diff = {}

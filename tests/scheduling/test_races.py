@@ -19,7 +19,8 @@ from scheduling import booking
 from scheduling.models import Appointment, AppointmentChange, Room
 from tests.factories import PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory, record_visit_of
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
-from treatments.models import TreatmentSession
+from treatments.models import TreatmentPlan, TreatmentSession
+from workday.visits import stop_course
 
 THREADS = 8
 START = at(TUESDAY, "10:00")
@@ -219,3 +220,72 @@ def test_recording_a_session_while_it_is_booked_keeps_the_record(concurrent_data
         assert session.status == TreatmentSession.Status.DONE, "the record was undone"
         assert session.booked_for is None
         assert not Appointment.objects.filter(session=session).live().exists(), "the patient is still expected"
+
+
+@RACE
+def test_a_cancel_and_a_check_in_at_once_leave_one_of_them(concurrent_database, derek, charlie, room1, clinic_now):
+    works_all_week(derek)
+    for hour in range(9, 9 + ROUNDS):
+        appointment = booking.book_appointment(
+            patient=PatientFactory(),
+            practitioner=derek,
+            room=room1,
+            start=at(clinic_now.date(), f"{hour:02d}:00"),
+            minutes=30,
+            booked_by=charlie,
+        )
+        cancelled, checked_in = race(
+            [
+                lambda pk=appointment.pk: booking.cancel_appointment(
+                    appointment=Appointment(pk=pk), reason="Patient unwell", cancelled_by=charlie
+                ),
+                lambda pk=appointment.pk: booking.set_appointment_status(
+                    appointment=Appointment(pk=pk), action="check_in", changed_by=charlie
+                ),
+            ]
+        )
+
+        winners = [o for o in (cancelled, checked_in) if isinstance(o, Appointment)]
+        refused = [o for o in (cancelled, checked_in) if isinstance(o, ValidationError)]
+        assert (len(winners), len(refused)) == (1, 1), (cancelled, checked_in)
+        appointment.refresh_from_db()
+        assert appointment.status == winners[0].status
+        assert appointment.changes.count() == 2  # booked, then the winner's line only
+
+
+@RACE
+def test_a_session_recorded_twice_at_once_is_recorded_once(concurrent_database, derek, alice):
+    plan = TreatmentPlanFactory(patient=alice, created_by=derek)
+    session = plan.sessions.get(number=1)
+
+    outcomes = race([lambda: record_visit_of(TreatmentSession.objects.get(pk=session.pk), by=derek)] * 2)
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["TreatmentSession", "ValidationError"], outcomes
+    assert session.areas.count() == 1
+    assert session.lots.count() == 1
+
+
+@RACE
+def test_recording_while_the_course_is_stopped_keeps_a_coherent_record(concurrent_database, derek, alice):
+    for _ in range(ROUNDS):
+        plan = TreatmentPlanFactory(patient=alice, created_by=derek)
+        session = plan.sessions.get(number=1)
+        recorded, stopped = race(
+            [
+                lambda session=session: record_visit_of(TreatmentSession.objects.get(pk=session.pk), by=derek),
+                lambda plan=plan: stop_course(
+                    plan=TreatmentPlan.objects.get(pk=plan.pk), reason="Pregnancy", stopped_by=derek
+                ),
+            ]
+        )
+
+        assert isinstance(stopped, TreatmentPlan), stopped
+        session.refresh_from_db()
+        if isinstance(recorded, TreatmentSession):
+            assert session.status == TreatmentSession.Status.DONE, "the stop undid the record"
+            assert session.lots.count() == 1
+        else:
+            assert isinstance(recorded, ValidationError), recorded
+            assert session.status == TreatmentSession.Status.CANCELLED
+            assert not session.lots.exists()
+        assert not plan.sessions.filter(status__in=["planned", "booked"]).exists()

@@ -37,3 +37,14 @@ def test_demo_users_sign_in_with_the_documented_password(client, db):
         client.post("/accounts/logout/")
         response = client.post("/accounts/login/", {"username": username, "password": "mesoplan-demo"}, follow=True)
         assert response.redirect_chain[-1][0] == landing, username
+
+
+def test_every_demo_patients_history_opens(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="dr.demo"))
+    allergic = Patient.objects.get(first_name="Sophie", last_name="Martin")
+    assert allergic.allergy_ingredients.exists()
+    for patient in Patient.objects.all():
+        assert client.get(f"/patients/{patient.pk}/history/").status_code == 200, patient
+    entries = client.get(f"/patients/{allergic.pk}/history/").context["entries"]
+    assert any(entry.what == "Allergy to Vitamin B1 (thiamine)" for entry in entries)
