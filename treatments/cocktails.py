@@ -157,3 +157,26 @@ def describe_line(line: FormulationLine | LineSpec) -> str:
     if line.unit != line.ingredient.unit:
         text += f" ({format_amount(convert(line.amount, line.unit, line.ingredient.unit), line.ingredient.unit)})"
     return text
+
+
+def composition_preview(
+    *, patient: Patient | None, lines: list[dict], total_volume_ml: Decimal | None, problems: list[str]
+) -> dict:
+    """What the cocktail form's side panel shows while it is edited: the lines chosen so far
+    (as the form parsed them), the mL they declare against the total, what the form refuses,
+    and the patient's safety findings for these ingredients today."""
+    findings = []
+    if patient:
+        findings = safety.check_ingredients_for_patient(
+            patient=patient, ingredients=[line["ingredient"] for line in lines], on_date=timezone.localdate()
+        )
+    return {
+        "chosen": lines,
+        "ml_total": millilitres(
+            [LineSpec(line["ingredient"], Decimal(str(line.get("amount") or 0)), line.get("unit")) for line in lines]
+        ),
+        "total_volume": total_volume_ml,
+        "problems": problems,
+        "findings": findings,
+        "patient_checked": patient is not None,
+    }

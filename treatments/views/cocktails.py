@@ -1,7 +1,5 @@
 """Cocktails: the clinic's templates and patients' own, composed with the safety panel beside them."""
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,9 +11,9 @@ from clinic.http import validate_int, validate_uuid
 from clinic.roles import Role, role_required
 from patients.access import get_patient_for_user
 from patients.models import Patient
-from treatments import safety
+from treatments import cocktails, safety
 from treatments.access import LINES_WITH_INGREDIENTS, get_formulation_for_user
-from treatments.cocktails import CocktailBlocked, LineSpec, compose_formulation, millilitres, revise_formulation
+from treatments.cocktails import CocktailBlocked, compose_formulation, revise_formulation
 from treatments.forms import AcknowledgementForm, FormulationFilterForm, FormulationForm, LineFormSet
 from treatments.models import Formulation, Indication
 
@@ -169,25 +167,15 @@ def composition_context(request, form, lines, *, patient, starting_point=None, e
 
 
 def composition_summary(form, lines, patient) -> dict:
-    """What the side panel shows: the lines so far, the volume they declare in mL, what is
-    refused, and the safety findings for the patient, recomputed as the dermatologist edits."""
-    chosen = lines.chosen_lines()
-    findings = []
-    if patient:
-        findings = safety.check_ingredients_for_patient(
-            patient=patient, ingredients=[line["ingredient"] for line in chosen], on_date=timezone.localdate()
-        )
-    total_volume = form.cleaned_data.get("total_volume_ml") if form.is_bound else form.initial.get("total_volume_ml")
-    return {
-        "chosen": chosen,
-        "ml_total": millilitres(
-            [LineSpec(line["ingredient"], Decimal(str(line.get("amount") or 0)), line.get("unit")) for line in chosen]
-        ),
-        "total_volume": total_volume,
-        "problems": lines.line_problems() if lines.is_bound else [],
-        "findings": findings,
-        "patient_checked": patient is not None,
-    }
+    """The side panel for the cocktail form as it stands (cocktails.composition_preview decides what it says)."""
+    return cocktails.composition_preview(
+        patient=patient,
+        lines=lines.chosen_lines(),
+        total_volume_ml=form.cleaned_data.get("total_volume_ml")
+        if form.is_bound
+        else form.initial.get("total_volume_ml"),
+        problems=lines.line_problems() if lines.is_bound else [],
+    )
 
 
 @require_POST
