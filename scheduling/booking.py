@@ -235,13 +235,19 @@ def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: U
         appointment = locked(appointment.pk)
         if appointment.status != Appointment.Status.BOOKED:
             raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be cancelled.")
-        appointment.status = Appointment.Status.CANCELLED
-        appointment.cancellation_reason = reason[:200]
-        appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-        AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
+        mark_cancelled(appointment, reason=reason, by=cancelled_by)
         if appointment.session_id:
             plans.release_booking(session=appointment.session)
     return appointment
+
+
+def mark_cancelled(appointment: Appointment, *, reason: str, by: User) -> None:
+    """Write a cancellation on a locked appointment: its status, the reason it shows, and the
+    line in its history. The caller has checked it may be cancelled."""
+    appointment.status = Appointment.Status.CANCELLED
+    appointment.cancellation_reason = reason[:200]
+    appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    AppointmentChange.objects.log(appointment, by=by, description=f"Cancelled: {reason}")
 
 
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
@@ -252,19 +258,16 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
         settled = []
         for appointment in Appointment.objects.select_for_update().filter(session=session).live():
             if timezone.localtime(appointment.start).date() == day:
-                if appointment.status == Appointment.Status.DONE:
-                    continue
-                appointment.status = Appointment.Status.DONE
-                description = "Done: the session was recorded"
+                if appointment.status != Appointment.Status.DONE:
+                    appointment.status = Appointment.Status.DONE
+                    appointment.save(update_fields=["status", "updated_at"])
+                    AppointmentChange.objects.log(
+                        appointment, by=settled_by, description="Done: the session was recorded"
+                    )
+                    settled.append(appointment)
             elif appointment.start > timezone.now():
-                appointment.status = Appointment.Status.CANCELLED
-                appointment.cancellation_reason = f"The session was recorded on {day:%d/%m/%Y}"
-                description = f"Cancelled: {appointment.cancellation_reason}"
-            else:
-                continue
-            appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-            AppointmentChange.objects.log(appointment, by=settled_by, description=description)
-            settled.append(appointment)
+                mark_cancelled(appointment, reason=f"The session was recorded on {day:%d/%m/%Y}", by=settled_by)
+                settled.append(appointment)
     return settled
 
 
@@ -277,10 +280,7 @@ def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by
             session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
         )
         for appointment in open_appointments:
-            appointment.status = Appointment.Status.CANCELLED
-            appointment.cancellation_reason = reason[:200]
-            appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-            AppointmentChange.objects.log(appointment, by=cancelled_by, description=f"Cancelled: {reason}")
+            mark_cancelled(appointment, reason=reason, by=cancelled_by)
             cancelled.append(appointment)
     return cancelled
 

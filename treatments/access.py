@@ -52,7 +52,7 @@ def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
 def get_session_for_user(user, pk: UUID) -> TreatmentSession:
     return get_object_or_404(
         TreatmentSession.objects.visible_to(user).select_related(
-            "plan__patient", "plan__formulation", "practitioner", "formulation", "recorded_by", "booked_with"
+            "plan__patient", "plan__formulation", "practitioner", "formulation", "recorded_by"
         ),
         pk=pk,
     )

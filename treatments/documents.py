@@ -72,19 +72,13 @@ def plan_document(plan: TreatmentPlan) -> dict:
         "plan": plan,
         "clinic": clinic_details(),
         "lines": [describe_line(line) for line in lines],
-        "sessions": [with_booked_time(s) for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
+        "sessions": [s for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
         "planned_volume": sum((planned.volume_ml for planned in planned_areas), Decimal(0)),
         "before": by_kind[AftercareTopic.Kind.BEFORE],
         "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "warnings": by_kind[AftercareTopic.Kind.WARNING],
         "today": timezone.localdate(),
     }
-
-
-def with_booked_time(session: TreatmentSession) -> TreatmentSession:
-    """The session, knowing when it is booked for (for the printed plan)."""
-    session.booked_at = session.booked_for if session.status == TreatmentSession.Status.BOOKED else None
-    return session
 
 
 def topics_for(*, areas: list[TreatmentArea], ingredient_ids: list[int]) -> dict[str, list[AftercareTopic]]:

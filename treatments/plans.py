@@ -311,13 +311,11 @@ def session_of(plan: TreatmentPlan, planned: PlannedSession) -> TreatmentSession
 
 def actual_dates(plan: TreatmentPlan) -> dict[int, date]:
     """The sessions whose day is known: the day done, or the day it is booked for."""
-    known = {}
-    for session in plan.sessions.all():
-        if session.status == TreatmentSession.Status.DONE:
-            known[session.number] = timezone.localtime(session.done_at).date()
-        elif session.status == TreatmentSession.Status.BOOKED and session.booked_for:
-            known[session.number] = session.booked_day
-    return known
+    return known_days(plan.sessions.all())
+
+
+def known_days(sessions) -> dict[int, date]:
+    return {session.number: day for session in sessions if (day := session.known_day)}
 
 
 def lock_course(*, plan_id) -> None:
@@ -364,7 +362,7 @@ def respace(plan: TreatmentPlan) -> None:
     """Recompute the dates of the sessions not yet done from the real ones, append
     maintenance sessions once the course is complete, and complete the plan when all are done."""
     sessions = {session.number: session for session in plan.sessions.all()}
-    known = actual_dates(plan)
+    known = known_days(sessions.values())
     course_done = all(
         sessions.get(number) is not None and sessions[number].status == TreatmentSession.Status.DONE
         for number in range(1, plan.sessions_planned + 1)

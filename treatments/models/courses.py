@@ -205,6 +205,8 @@ class TreatmentSession(models.Model):
         BRUISING = "bruising", "Bruising"
         OTHER = "other", "Other (describe)"
 
+    CALLED_OFF = [Status.CANCELLED, Status.MISSED]
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
     number = models.PositiveSmallIntegerField()
@@ -307,6 +309,20 @@ class TreatmentSession(models.Model):
     @property
     def booked_day(self) -> date | None:
         return timezone.localtime(self.booked_for).date() if self.booked_for else None
+
+    @property
+    def known_day(self) -> date | None:
+        """The day it was done, or the day it is booked for; None while only planned."""
+        if self.status == self.Status.DONE:
+            return timezone.localtime(self.done_at).date()
+        if self.status == self.Status.BOOKED:
+            return self.booked_day
+        return None
+
+    @property
+    def is_called_off(self) -> bool:
+        """Cancelled or missed: it has no appointment to prepare and no sheet."""
+        return self.status in self.CALLED_OFF
 
     def why_not_bookable(self) -> str:
         """Why this session can take no appointment: done, called off, or its course not

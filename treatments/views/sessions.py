@@ -14,7 +14,7 @@ from clinic.roles import Role, role_required
 from treatments import documents, records
 from treatments.access import get_session_for_user
 from treatments.forms import AmendSessionForm
-from treatments.models import DocumentHandover, TreatmentSession
+from treatments.models import DocumentHandover
 
 
 @require_POST
@@ -41,7 +41,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
 def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+    if session.is_called_off:
         return render(request, "treatments/no_sheet.html", {"session": session})
     sheet = documents.aftercare_sheet(session)
     documents.record_download(
@@ -58,7 +58,7 @@ def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
 def aftercare_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    if session.status in (TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED):
+    if session.is_called_off:
         return render(request, "treatments/no_sheet.html", {"session": session})
     return render(
         request, "documents/aftercare.html", {"sheets": [documents.aftercare_sheet(session)], "preview": True}

@@ -33,7 +33,7 @@ def today_print(request: HttpRequest) -> HttpResponse:
         Appointment.objects.agenda_of(request.user, timezone.localdate())
         .live()
         .filter(session__isnull=False)
-        .exclude(session__status__in=[TreatmentSession.Status.CANCELLED, TreatmentSession.Status.MISSED])
+        .exclude(session__status__in=TreatmentSession.CALLED_OFF)
         .select_related("session__plan__patient", "session__formulation", "session__plan__formulation")
         .order_by("start")
     )
