@@ -72,6 +72,22 @@ def abilities_of(user) -> Abilities:
     return user._mesoplan_abilities
 
 
+class PatientRowsQuerySet(models.QuerySet):
+    """Rows about patients: those who work with patients see every one, a patient their own
+    (`own_rows`, which each model defines), anyone else none."""
+
+    def visible_to(self, user) -> "PatientRowsQuerySet":
+        can = abilities_of(user)
+        if can.work_with_patients:
+            return self
+        if can.use_portal:
+            return self.own_rows(user)
+        return self.none()
+
+    def own_rows(self, user) -> "PatientRowsQuerySet":
+        raise NotImplementedError
+
+
 def role_required(*roles: str, allow_manager: bool = False) -> Callable:
     """Let through users holding one of `roles` (and the manager if `allow_manager`)."""
 

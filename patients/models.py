@@ -47,14 +47,9 @@ def parse_date_of_birth(text: str) -> date | None:
     return None
 
 
-class PatientQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        can = roles.abilities_of(user)
-        if can.work_with_patients:
-            return self
-        if can.use_portal:
-            return self.filter(portal_user=user)
-        return self.none()
+class PatientQuerySet(roles.PatientRowsQuerySet):
+    def own_rows(self, user) -> Self:
+        return self.filter(portal_user=user)
 
     def active(self) -> Self:
         return self.filter(archived_at__isnull=True)

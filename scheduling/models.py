@@ -85,14 +85,9 @@ class TimeOff(models.Model):
             raise ValidationError({"end": "The end must come after the start."})
 
 
-class AppointmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        can = roles.abilities_of(user)
-        if can.work_with_patients:
-            return self
-        if can.use_portal:
-            return self.filter(patient__portal_user=user)
-        return self.none()
+class AppointmentQuerySet(roles.PatientRowsQuerySet):
+    def own_rows(self, user) -> Self:
+        return self.filter(patient__portal_user=user)
 
     def live(self) -> Self:
         return self.filter(status__in=Appointment.LIVE)

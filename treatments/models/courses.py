@@ -78,15 +78,10 @@ class Protocol(models.Model):
             raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
 
 
-class TreatmentPlanQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        can = roles.abilities_of(user)
-        if can.work_with_patients:
-            return self
-        if can.use_portal:
-            # A draft is the dermatologist's work in progress, not yet the patient's plan.
-            return self.filter(patient__portal_user=user).exclude(status=TreatmentPlan.Status.DRAFT)
-        return self.none()
+class TreatmentPlanQuerySet(roles.PatientRowsQuerySet):
+    def own_rows(self, user) -> Self:
+        # A draft is the dermatologist's work in progress, not yet the patient's plan.
+        return self.filter(patient__portal_user=user).exclude(status=TreatmentPlan.Status.DRAFT)
 
 
 class TreatmentPlan(models.Model):
@@ -173,15 +168,10 @@ class PlanArea(models.Model):
         return f"{self.area}: {self.volume_ml.normalize():f} mL"
 
 
-class TreatmentSessionQuerySet(models.QuerySet):
-    def visible_to(self, user) -> Self:
-        can = roles.abilities_of(user)
-        if can.work_with_patients:
-            return self
-        if can.use_portal:
-            # As for their plans: a draft course is not yet the patient's.
-            return self.filter(plan__patient__portal_user=user).exclude(plan__status=TreatmentPlan.Status.DRAFT)
-        return self.none()
+class TreatmentSessionQuerySet(roles.PatientRowsQuerySet):
+    def own_rows(self, user) -> Self:
+        # As for their plans: a draft course is not yet the patient's.
+        return self.filter(plan__patient__portal_user=user).exclude(plan__status=TreatmentPlan.Status.DRAFT)
 
     def awaiting_booking(self) -> Self:
         """Sessions an appointment may be made for: planned, in an active course."""
