@@ -168,6 +168,7 @@ def create_plan(
         safety.acknowledge_all(
             patient=patient,
             formulation=plan.formulation,
+            plan=plan,
             warnings=warnings,
             reason=acknowledgement_reason,
             acknowledged_by=created_by,
@@ -286,7 +287,7 @@ def activate_plan(*, plan: TreatmentPlan, activated_by: User) -> TreatmentPlan:
         if plan.status != TreatmentPlan.Status.DRAFT:
             raise ValidationError(f"The course is {plan.get_status_display().lower()}, not a draft.")
         findings = safety.check_formulation_for_patient(
-            patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate()
+            patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate(), plan=plan
         )
         if blocks := [finding for finding in findings if finding.is_block]:
             raise CocktailBlocked(blocks)

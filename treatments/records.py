@@ -77,7 +77,9 @@ def record_session(
             errors["lots"] = lot_error
         if errors:
             raise ValidationError(errors)
-        findings = safety.check_formulation_for_patient(patient=plan.patient, formulation=formulation, on_date=day)
+        findings = safety.check_formulation_for_patient(
+            patient=plan.patient, formulation=formulation, on_date=day, plan=plan
+        )
         if blocks := [finding for finding in findings if finding.is_block]:
             raise CocktailBlocked(blocks)
         warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
@@ -86,6 +88,7 @@ def record_session(
         safety.acknowledge_all(
             patient=plan.patient,
             formulation=formulation,
+            plan=plan,
             warnings=warnings,
             reason=acknowledgement_reason,
             acknowledged_by=recorded_by,

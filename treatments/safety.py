@@ -5,18 +5,21 @@ plans: `check_formulation_for_patient`. Each finding is a block (the app refuses
 warn (a dermatologist may go ahead after recording why).
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from clinic.models import User
+from clinic.reasons import reason_error
 from patients.models import Contraindication, Patient, PatientCondition
-from treatments.models import Allergy, Formulation, Ingredient, SafetyAcknowledgement
+from treatments.models import Allergy, Formulation, Ingredient, SafetyAcknowledgement, TreatmentPlan
 
 BLOCK = Contraindication.Level.BLOCK
 WARN = Contraindication.Level.WARN
@@ -90,20 +93,20 @@ def check_ingredients_for_patient(
             continue
         since = f" since {long_date(condition.started_on)}" if condition.started_on else ""
         notes = f" ({condition.notes})" if condition.notes else ""
+        key = f"condition:{condition.pk}:{fingerprint(condition)}"
         if condition.ended_on is None or condition.ended_on >= on_date:
             findings.append(
                 Finding(
-                    contraindication.level,
-                    f"condition:{condition.pk}",
-                    f"{named(contraindication)}{since}{notes}.",
-                    contraindication.advice,
+                    contraindication.level, key, f"{named(contraindication)}{since}{notes}.", contraindication.advice
                 )
             )
         elif (waiting_ends := condition.waiting_period_ends_on()) > on_date:
+            # An ended condition weighs as much until its waiting period is over: ending it
+            # early must not turn a block into a warning.
             findings.append(
                 Finding(
-                    WARN,
-                    f"condition:{condition.pk}:waiting",
+                    contraindication.level,
+                    f"{key}:waiting",
                     f"{named(contraindication)}{notes}: ended {long_date(condition.ended_on)}; the waiting period "
                     f"ends on {long_date(waiting_ends)}.",
                     contraindication.advice,
@@ -111,6 +114,21 @@ def check_ingredients_for_patient(
             )
     findings.sort(key=lambda finding: finding.level != BLOCK)
     return findings
+
+
+def fingerprint(condition: PatientCondition) -> str:
+    """Changes whenever the condition or its contraindication is edited, so that an
+    acknowledgement given for what the record said then is asked again."""
+    contraindication = condition.contraindication
+    facts = (
+        condition.contraindication_id,
+        condition.started_on,
+        condition.ended_on,
+        condition.notes,
+        contraindication.level,
+        contraindication.waiting_days,
+    )
+    return hashlib.blake2s(repr(facts).encode(), digest_size=4).hexdigest()
 
 
 def detected(contraindication: Contraindication, patient: Patient, on_date: date) -> bool:
@@ -121,14 +139,18 @@ def detected(contraindication: Contraindication, patient: Patient, on_date: date
     return False
 
 
-def check_formulation_for_patient(*, patient: Patient, formulation: Formulation, on_date: date) -> list[Finding]:
-    """Findings for `formulation` given to `patient`, each warn carrying its acknowledgement if one is on record."""
+def check_formulation_for_patient(
+    *, patient: Patient, formulation: Formulation, on_date: date, plan: TreatmentPlan | None = None
+) -> list[Finding]:
+    """Findings for `formulation` given to `patient`, each warn carrying its acknowledgement
+    if one is on record: for `plan` when a course is checked (an acknowledgement covers one
+    course), else one given on the cocktail's own page."""
     findings = check_ingredients_for_patient(
         patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=on_date
     )
     acknowledgements = {
         ack.finding_key: ack
-        for ack in SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).select_related(
+        for ack in acknowledgements_for(patient=patient, formulation=formulation, plan=plan).select_related(
             "acknowledged_by"
         )
     }
@@ -136,6 +158,11 @@ def check_formulation_for_patient(*, patient: Patient, formulation: Formulation,
         if not finding.is_block:
             finding.acknowledgement = acknowledgements.get(finding.key)
     return findings
+
+
+def acknowledgements_for(*, patient: Patient, formulation: Formulation, plan: TreatmentPlan | None):
+    scope = Q(plan=plan) if plan is not None else Q(plan__isnull=True)
+    return SafetyAcknowledgement.objects.filter(scope, patient=patient, formulation=formulation)
 
 
 def check_patient(*, patient: Patient, on_date: date) -> list[Finding]:
@@ -147,8 +174,8 @@ def acknowledge_finding(
     *, patient: Patient, formulation: Formulation, finding_key: str, reason: str, acknowledged_by: User
 ) -> SafetyAcknowledgement:
     reason = reason.strip()
-    if not reason:
-        raise ValidationError({"reason": "Say why it is safe to go ahead."})
+    if error := reason_error(reason, asked="Say why it is safe to go ahead"):
+        raise ValidationError({"reason": error})
     findings = check_formulation_for_patient(patient=patient, formulation=formulation, on_date=timezone.localdate())
     finding = next((f for f in findings if f.key == finding_key), None)
     if finding is None:
@@ -169,7 +196,7 @@ def acknowledge_finding(
             )
     except IntegrityError:
         # Another dermatologist acknowledged the same warning a moment ago.
-        earlier = SafetyAcknowledgement.objects.get(patient=patient, formulation=formulation, finding_key=finding.key)
+        earlier = acknowledgements_for(patient=patient, formulation=formulation, plan=None).get(finding_key=finding.key)
         raise ValidationError({"finding_key": already_acknowledged(earlier)}) from None
 
 
@@ -180,15 +207,16 @@ def already_acknowledged(acknowledgement: SafetyAcknowledgement) -> str:
     )
 
 
-def warnings_needing_a_reason(*, patient: Patient, formulation: Formulation, findings: list[Finding]) -> list[Finding]:
-    """The warnings among `findings` that no one has acknowledged for this patient's cocktail."""
+def warnings_needing_a_reason(
+    *, patient: Patient, formulation: Formulation, findings: list[Finding], plan: TreatmentPlan | None = None
+) -> list[Finding]:
+    """The warnings among `findings` that no one has acknowledged for this patient's cocktail
+    in `plan` (or, for a course not yet created, on the cocktail's page)."""
     warnings = [finding for finding in findings if not finding.is_block]
     if formulation.is_template:
         return warnings
     acknowledged = set(
-        SafetyAcknowledgement.objects.filter(patient=patient, formulation=formulation).values_list(
-            "finding_key", flat=True
-        )
+        acknowledgements_for(patient=patient, formulation=formulation, plan=plan).values_list("finding_key", flat=True)
     )
     return [finding for finding in warnings if finding.key not in acknowledged]
 
@@ -197,15 +225,25 @@ def acknowledge_all(
     *,
     patient: Patient,
     formulation: Formulation,
+    plan: TreatmentPlan,
     warnings: list[Finding],
     reason: str,
     acknowledged_by: User,
 ) -> None:
+    """Acknowledge `warnings` for the course `plan`. Acknowledgements given on the cocktail's
+    page before the course existed become this course's: they covered its planning, not
+    every course after it."""
+    acknowledgements_for(patient=patient, formulation=formulation, plan=None).update(plan=plan)
+    if not warnings:
+        return
+    if error := reason_error(reason, asked="Say why it is safe to go ahead despite the warnings"):
+        raise ValidationError({"acknowledgement_reason": error})
     SafetyAcknowledgement.objects.bulk_create(
         [
             SafetyAcknowledgement(
                 patient=patient,
                 formulation=formulation,
+                plan=plan,
                 finding_key=warning.key,
                 finding=warning.reason,
                 reason=reason.strip(),

@@ -47,18 +47,25 @@ def test_acknowledging_a_warning_records_who_and_why(client, derek, alice, cockt
 def test_acknowledging_twice_keeps_the_first_reason(client, derek, cocktail):
     client.force_login(derek)
     url = f"/formulations/{cocktail.pk}/acknowledge/"
-    client.post(url, {"finding_key": warning_key(), "reason": "First reason."}, follow=True)
+    client.post(url, {"finding_key": warning_key(), "reason": "Patch test on the forearm was clear."}, follow=True)
     client.force_login(UserFactory(username="dora", role="dermatologist"))
-    page = client.post(url, {"finding_key": warning_key(), "reason": "Second reason."}, follow=True).content.decode()
+    page = client.post(
+        url, {"finding_key": warning_key(), "reason": "Discussed again with the patient today."}, follow=True
+    ).content.decode()
 
-    assert list(SafetyAcknowledgement.objects.values_list("reason", "acknowledged_by")) == [("First reason.", derek.pk)]
+    assert list(SafetyAcknowledgement.objects.values_list("reason", "acknowledged_by")) == [
+        ("Patch test on the forearm was clear.", derek.pk)
+    ]
     assert f"{derek} already acknowledged this warning on" in page
     assert "your reason is on record" not in page
 
 
 def test_editing_an_acknowledged_version_makes_the_next_version(client, derek, alice, cocktail):
     client.force_login(derek)
-    client.post(f"/formulations/{cocktail.pk}/acknowledge/", {"finding_key": warning_key(), "reason": "Patch test."})
+    client.post(
+        f"/formulations/{cocktail.pk}/acknowledge/",
+        {"finding_key": warning_key(), "reason": "Patch test was clear after a week."},
+    )
     assert "Saving creates version 2" in client.get(f"/formulations/{cocktail.pk}/edit/").content.decode()
 
     response = client.post(
@@ -77,12 +84,15 @@ def test_editing_an_acknowledged_version_makes_the_next_version(client, derek, a
 def test_acknowledgement_holds_for_this_version_only(client, derek, alice, cocktail):
     other = FormulationFactory(patient=alice, created_by=derek, ingredients=[VITAMIN_C])
     client.force_login(derek)
-    client.post(f"/formulations/{cocktail.pk}/acknowledge/", {"finding_key": warning_key(), "reason": "Patch test."})
+    client.post(
+        f"/formulations/{cocktail.pk}/acknowledge/",
+        {"finding_key": warning_key(), "reason": "Patch test was clear after a week."},
+    )
 
     page = client.get(f"/formulations/{other.pk}/").content.decode()
 
     assert "Acknowledge this warning" in page
-    assert "Patch test." not in page
+    assert "Patch test was clear after a week." not in page
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -123,7 +133,9 @@ def test_warning_that_no_longer_applies_cannot_be_acknowledged(client, derek, al
     client.force_login(derek)
 
     response = client.post(
-        f"/formulations/{cocktail.pk}/acknowledge/", {"finding_key": stale_key, "reason": "Fine."}, follow=True
+        f"/formulations/{cocktail.pk}/acknowledge/",
+        {"finding_key": stale_key, "reason": "Stopped the treatment last month."},
+        follow=True,
     )
 
     assert not SafetyAcknowledgement.objects.exists()

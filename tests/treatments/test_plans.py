@@ -308,16 +308,38 @@ def test_a_warning_needs_a_reason_before_the_course_goes_ahead(patient, radiance
     assert plan.sessions.count() == 4
 
 
-def test_a_warning_acknowledged_for_this_cocktail_is_not_asked_again(patient, derek):
+def test_an_acknowledgement_covers_one_course_not_the_next(patient, derek):
     patient.skin_type = Patient.SkinType.V
     patient.save()
     own = FormulationFactory(patient=patient, created_by=derek, ingredients=[ZINC])
-    TreatmentPlanFactory(patient=patient, formulation=own, created_by=derek, acknowledgement_reason="Patch test fine")
+    first = TreatmentPlanFactory(
+        patient=patient, formulation=own, created_by=derek, acknowledgement_reason="Patch test fine after a week."
+    )
 
-    second = TreatmentPlanFactory(patient=patient, formulation=own, created_by=derek)
+    with pytest.raises(MissingAcknowledgement):
+        TreatmentPlanFactory(patient=patient, formulation=own, created_by=derek)
+    second = TreatmentPlanFactory(
+        patient=patient, formulation=own, created_by=derek, acknowledgement_reason="Tolerated the whole first course."
+    )
 
-    assert second.sessions.count() == 4
-    assert SafetyAcknowledgement.objects.count() == 1
+    assert list(SafetyAcknowledgement.objects.order_by("acknowledged_at").values_list("plan", "reason")) == [
+        (first.pk, "Patch test fine after a week."),
+        (second.pk, "Tolerated the whole first course."),
+    ]
+
+
+@pytest.mark.parametrize("reason", ["ok", "Fine.", "as discussed", "ok ok ok"])
+def test_a_reason_that_says_nothing_is_refused(patient, derek, reason):
+    patient.skin_type = Patient.SkinType.V
+    patient.save()
+    own = FormulationFactory(patient=patient, created_by=derek, ingredients=[ZINC])
+
+    with pytest.raises(ValidationError) as refused:
+        TreatmentPlanFactory(patient=patient, formulation=own, created_by=derek, acknowledgement_reason=reason)
+
+    assert "in a sentence (at least 3 words)" in str(refused.value.message_dict["acknowledgement_reason"])
+    assert not SafetyAcknowledgement.objects.exists()
+    assert not patient.plans.exists()
 
 
 # --- Recording a session ---------------------------------------------------------------------

@@ -8,7 +8,12 @@ from django.utils import timezone
 from patients.models import Contraindication, Patient
 from tests.factories import FormulationFactory, PatientConditionFactory, PatientFactory
 from tests.treatments.cocktail_forms import GLUTATHIONE, TRANEXAMIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC, ingredient
-from treatments.safety import check_formulation_for_patient, check_ingredients_for_patient, check_patient
+from treatments.safety import (
+    acknowledge_finding,
+    check_formulation_for_patient,
+    check_ingredients_for_patient,
+    check_patient,
+)
 
 CLOTTING = (
     "Thromboembolism, stroke, clotting disorder, ischaemic heart disease, severe renal failure, seizures or "
@@ -17,6 +22,7 @@ CLOTTING = (
 CONTRACEPTION = "Hormonal contraception or smoking"
 PREGNANCY = "Pregnancy or breastfeeding"
 ISOTRETINOIN = "Oral isotretinoin"
+CHEMOTHERAPY = "Cancer, chemotherapy or radiotherapy"
 
 
 def spelled_out(day: date) -> str:
@@ -213,3 +219,37 @@ class TestOnThePages:
 
         assert f"the waiting period ends on {spelled_out(ended + timedelta(days=180))}." in page
         assert "Acknowledge this warning" in page
+
+
+def test_ended_block_keeps_blocking_until_its_waiting_period_ends(patient):
+    """Ending chemotherapy twenty days ago must not turn its block into a warning that "ok" answers."""
+    today = timezone.localdate()
+    ended = today - timedelta(days=20)
+    PatientConditionFactory(patient=patient, named=CHEMOTHERAPY, started_on=ended - timedelta(days=90), ended_on=ended)
+
+    findings = findings_for(patient, ZINC)
+
+    assert [finding.level for finding in findings] == ["block"]
+    assert findings[0].reason.startswith(f"{CHEMOTHERAPY}: ended {spelled_out(ended)}; the waiting period ends on")
+
+
+def test_editing_a_condition_asks_again_for_its_acknowledgement(patient, derek):
+    condition = PatientConditionFactory(patient=patient, named=ISOTRETINOIN, started_on=date(2026, 1, 5))
+    cocktail = FormulationFactory(patient=patient, created_by=derek, ingredients=[ZINC])
+    [finding] = check_formulation_for_patient(patient=patient, formulation=cocktail, on_date=timezone.localdate())
+    acknowledge_finding(
+        patient=patient,
+        formulation=cocktail,
+        finding_key=finding.key,
+        reason="Isotretinoin stopped, dermatologist agrees.",
+        acknowledged_by=derek,
+    )
+    [acknowledged] = check_formulation_for_patient(patient=patient, formulation=cocktail, on_date=timezone.localdate())
+    assert acknowledged.acknowledgement is not None
+
+    condition.notes = "Dose doubled in March"
+    condition.save()
+
+    [asked_again] = check_formulation_for_patient(patient=patient, formulation=cocktail, on_date=timezone.localdate())
+    assert asked_again.acknowledgement is None
+    assert "Dose doubled in March" in asked_again.reason

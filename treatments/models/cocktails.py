@@ -194,11 +194,16 @@ class FormulationLine(models.Model):
 
 
 class SafetyAcknowledgement(models.Model):
-    """A dermatologist's recorded decision to go ahead despite a warning for this patient
-    and this formulation version. Blocks cannot be acknowledged."""
+    """A dermatologist's recorded decision to go ahead despite a warning for this patient,
+    this formulation version and one course (`plan`); without a course, one given on the
+    cocktail's page, which the next course planned with it takes over. Blocks cannot be
+    acknowledged."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
     formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="acknowledgements")
+    plan = models.ForeignKey(
+        "treatments.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="acknowledgements"
+    )
     finding_key = models.CharField(max_length=80)
     finding = models.TextField(help_text="The warning as it was shown.")
     reason = models.TextField()
@@ -209,7 +214,14 @@ class SafetyAcknowledgement(models.Model):
         ordering = ["acknowledged_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["patient", "formulation", "finding_key"], name="acknowledge_a_finding_once"
+                fields=["plan", "formulation", "finding_key"],
+                condition=models.Q(plan__isnull=False),
+                name="acknowledge_a_finding_once_per_course",
+            ),
+            models.UniqueConstraint(
+                fields=["patient", "formulation", "finding_key"],
+                condition=models.Q(plan__isnull=True),
+                name="acknowledge_a_finding_once_before_a_course",
             ),
         ]
 

@@ -110,7 +110,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         pk=session.formulation_id or session.plan.formulation_id
     )
     findings = safety.check_formulation_for_patient(
-        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate()
+        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
     )
     context = {
         "session": session,
