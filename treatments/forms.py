@@ -150,6 +150,27 @@ def acknowledgement_reason_field() -> forms.CharField:
     )
 
 
+def override_reason_field() -> forms.CharField:
+    """Where a dermatologist writes why the session goes ahead although a rule refuses it."""
+    return forms.CharField(
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why is it right to go ahead anyway? (dermatologist's override)",
+    )
+
+
+class OverrideFields(forms.Form):
+    """The override of the rules a recording or a correction breaks; `overridden_rules`
+    carries back the breaches the dermatologist was shown (treatments.overrides)."""
+
+    override_reason = override_reason_field()
+    overridden_rules = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def overriding(self) -> list[str]:
+        return self.cleaned_data.get("overridden_rules", "").split()
+
+
 class FormulationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, formulation: Formulation) -> str:
         kind = "clinic template, copied for the patient" if formulation.is_template else "patient's own"
@@ -231,7 +252,7 @@ class StopPlanForm(forms.Form):
     )
 
 
-class RecordSessionForm(forms.ModelForm):
+class RecordSessionForm(OverrideFields, forms.ModelForm):
     formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
     acknowledgement_reason = acknowledgement_reason_field()
 
@@ -271,7 +292,15 @@ class SessionAreaForm(forms.Form):
     technique = forms.ChoiceField(choices=TreatmentArea.Technique.choices)
 
 
-SessionAreaFormSet = forms.formset_factory(SessionAreaForm, extra=0, max_num=30, absolute_max=30)
+class BaseSessionAreaFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int) -> dict:
+        # Every area row sent is a recorded volume, even one a forged form calls "extra".
+        return {"empty_permitted": False}
+
+
+SessionAreaFormSet = forms.formset_factory(
+    SessionAreaForm, formset=BaseSessionAreaFormSet, extra=0, max_num=30, absolute_max=30
+)
 
 
 class LotForm(forms.Form):
@@ -291,8 +320,9 @@ class BaseLotFormSet(forms.BaseFormSet):
 LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20, absolute_max=20)
 
 
-class AmendSessionForm(forms.ModelForm):
+class AmendSessionForm(OverrideFields, forms.ModelForm):
     reason = forms.CharField(max_length=300, label="Why is the record corrected?")
+    acknowledgement_reason = acknowledgement_reason_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

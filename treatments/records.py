@@ -4,6 +4,7 @@ Recording alone writes only treatments' rows; a visit (the record plus its appoi
 is workday.visits.record_visit, which calls record_session.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -13,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.models import User
-from treatments import plans, safety
-from treatments.cocktails import CocktailBlocked
+from clinic.reasons import reason_error
+from treatments import overrides, plans, safety
 from treatments.models import (
     Formulation,
     SessionAmendment,
@@ -53,10 +54,15 @@ def record_session(
     reaction_notes: str = "",
     notes: str = "",
     acknowledgement_reason: str = "",
+    override_reason: str = "",
+    overriding: Iterable[str] = (),
 ) -> TreatmentSession:
-    """Record what was injected. The safety check runs again on the day: a block refuses,
-    a new warning needs a reason. The formulation version is frozen from now on, and the
-    rest of the course is re-spaced from this session's real date."""
+    """Record what was injected. The safety check runs again on the day: a new warning needs
+    a reason; a block, a date before the session's window or out of the course's order, and
+    the same area treated too recently in another course refuse unless a dermatologist
+    overrides them in writing (`overriding` names the breaches they were shown). The
+    formulation version is frozen from now on, and the rest of the course is re-spaced from
+    this session's real date."""
     with transaction.atomic():
         session = plans.locked_session(session.pk)
         plan = session.plan
@@ -80,8 +86,13 @@ def record_session(
         findings = safety.check_formulation_for_patient(
             patient=plan.patient, formulation=formulation, on_date=day, plan=plan
         )
-        if blocks := [finding for finding in findings if finding.is_block]:
-            raise CocktailBlocked(blocks)
+        breaches = (
+            overrides.block_breaches(session, findings)
+            + overrides.order_breaches(session)
+            + overrides.spacing_breaches(session, day, plans.rules_of(plan))
+            + overrides.area_spacing_breaches(session, day, [area.area for area in areas])
+        )
+        overrides.settle(breaches, session=session, reason=override_reason, shown=overriding, by=recorded_by)
         warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
         if warnings and not acknowledgement_reason.strip():
             raise safety.MissingAcknowledgement(warnings)
@@ -131,12 +142,18 @@ def done_at_error(session: TreatmentSession, done_at: datetime) -> str:
         return "A session cannot be recorded in the future."
     if timezone.localtime(done_at).date() < session.plan.start_date:
         return "This is before the course started."
-    earlier = session.plan.sessions.filter(number__lt=session.number, status=TreatmentSession.Status.DONE)
-    last_done = earlier.order_by("-done_at").values_list("done_at", flat=True).first()
+    done = session.plan.sessions.filter(status=TreatmentSession.Status.DONE).exclude(pk=session.pk)
+    last_done = done.filter(number__lt=session.number).order_by("-done_at").values_list("done_at", flat=True).first()
     if last_done and done_at <= last_done:
-        earlier_day = f"{timezone.localtime(last_done):%d/%m/%Y %H:%M}"
-        return f"An earlier session was done on {earlier_day}; this one comes after it."
+        return f"An earlier session was done on {as_recorded_day(last_done)}; this one comes after it."
+    next_done = done.filter(number__gt=session.number).order_by("done_at").values_list("done_at", flat=True).first()
+    if next_done and done_at >= next_done:
+        return f"A later session was done on {as_recorded_day(next_done)}; this one comes before it."
     return ""
+
+
+def as_recorded_day(moment: datetime) -> str:
+    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
 
 
 def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea]) -> str:
@@ -161,10 +178,21 @@ def recorded_lots_error(lots: list[Lot], day: date) -> str:
 AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
 
 
-def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, **changes) -> SessionAmendment:
-    """Correct a recorded session; the amendment keeps what each field said before."""
-    if not reason.strip():
-        raise ValidationError({"reason": "Say why the record is corrected."})
+def amend_session(
+    *,
+    session: TreatmentSession,
+    reason: str,
+    amended_by: User,
+    acknowledgement_reason: str = "",
+    override_reason: str = "",
+    overriding: Iterable[str] = (),
+    **changes,
+) -> SessionAmendment:
+    """Correct a recorded session; the amendment keeps what each field said before. A new
+    date goes through the checks of a new recording on that day (lots, spacing, order of the
+    course's done sessions, safety), with the same overrides."""
+    if error := reason_error(reason, asked="Say why the record is corrected"):
+        raise ValidationError({"reason": error})
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
         raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
@@ -181,10 +209,13 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         if not diff:
             raise ValidationError("Nothing was changed.")
         if "done_at" in diff:
-            if session.done_at is None:
-                raise ValidationError({"done_at": "Enter when the session was done."})
-            if date_error := done_at_error(session, session.done_at):
-                raise ValidationError({"done_at": date_error})
+            check_new_date(
+                session,
+                amended_by=amended_by,
+                acknowledgement_reason=acknowledgement_reason,
+                override_reason=override_reason,
+                overriding=overriding,
+            )
         session.full_clean()
         session.save(update_fields=list(diff))
         amendment = SessionAmendment.objects.create(
@@ -193,6 +224,40 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         if "done_at" in diff:
             plans.respace(session.plan)
     return amendment
+
+
+def check_new_date(
+    session: TreatmentSession, *, amended_by: User, acknowledgement_reason: str, override_reason: str, overriding
+) -> None:
+    if session.done_at is None:
+        raise ValidationError({"done_at": "Enter when the session was done."})
+    if date_error := done_at_error(session, session.done_at):
+        raise ValidationError({"done_at": date_error})
+    day = timezone.localtime(session.done_at).date()
+    lots = [Lot(lot.product, lot.lot_number, lot.expiry_date) for lot in session.lots.all()]
+    if lot_error := recorded_lots_error(lots, day):
+        raise ValidationError({"done_at": lot_error})
+    plan = session.plan
+    findings = safety.check_formulation_for_patient(
+        patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan
+    )
+    breaches = (
+        overrides.block_breaches(session, findings)
+        + overrides.spacing_breaches(session, day, plans.rules_of(plan))
+        + overrides.area_spacing_breaches(session, day, [area.area for area in session.areas.all()])
+    )
+    overrides.settle(breaches, session=session, reason=override_reason, shown=overriding, by=amended_by)
+    warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
+    if warnings and not acknowledgement_reason.strip():
+        raise safety.MissingAcknowledgement(warnings)
+    safety.acknowledge_all(
+        patient=plan.patient,
+        formulation=session.formulation,
+        plan=plan,
+        warnings=warnings,
+        reason=acknowledgement_reason,
+        acknowledged_by=amended_by,
+    )
 
 
 def as_recorded(value) -> str:

@@ -99,7 +99,7 @@ def place_sessions(
         course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
     if course_done and rules.maintenance_count:
         interval = rules.maintenance_interval_days
-        tolerance = min(MAINTENANCE_TOLERANCE_DAYS, interval - 1)
+        tolerance = interval - minimum_gap_days(rules, rules.sessions + 1)
         for number in range(rules.sessions + 1, rules.sessions + rules.maintenance_count + 1):
             anchor = actual_dates.get(number - 1, sessions[-1].target)
             session = spaced_session(
@@ -133,6 +133,15 @@ def spaced_session(
     if target > latest:
         target = latest
     return PlannedSession(number, actual_dates.get(number, target), earliest, latest)
+
+
+def minimum_gap_days(rules: SeriesRules, number: int) -> int:
+    """The fewest days session `number` may follow the one before it: the course's minimum,
+    or for a maintenance session its interval less the tolerance."""
+    if number <= rules.sessions:
+        return rules.min_days
+    interval = rules.maintenance_interval_days
+    return interval - min(MAINTENANCE_TOLERANCE_DAYS, interval - 1)
 
 
 def next_open_day(day: date, closed_weekdays: frozenset[int]) -> date:

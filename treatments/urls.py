@@ -14,7 +14,6 @@ urlpatterns = [
     path("plans/<uuid:pk>/plan.pdf", plans.plan_pdf, name="plan_pdf"),
     path("plans/<uuid:pk>/print/", plans.plan_print_preview, name="plan_print_preview"),
     path("plans/<uuid:pk>/activate/", plans.plan_activate, name="plan_activate"),
-    path("sessions/<uuid:pk>/amend/", sessions.session_amend, name="session_amend"),
     path("sessions/<uuid:pk>/aftercare.pdf", sessions.aftercare_pdf, name="aftercare_pdf"),
     path("sessions/<uuid:pk>/aftercare/", sessions.aftercare_preview, name="aftercare_preview"),
     path("sessions/<uuid:pk>/handed-over/", sessions.aftercare_handed_over, name="aftercare_handed_over"),

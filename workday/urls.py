@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workday.views import charts, courses, today
+from workday.views import charts, courses, sessions, today
 
 urlpatterns = [
     path("today/", today.today, name="today"),
@@ -13,5 +13,6 @@ urlpatterns = [
     path("patients/<uuid:pk>/history/", charts.patient_history, name="patient_history"),
     path("plans/<uuid:pk>/", courses.plan_detail, name="plan_detail"),
     path("plans/<uuid:pk>/stop/", courses.plan_stop, name="plan_stop"),
-    path("sessions/<uuid:pk>/", courses.session_detail, name="session_detail"),
+    path("sessions/<uuid:pk>/", sessions.session_detail, name="session_detail"),
+    path("sessions/<uuid:pk>/amend/", sessions.session_amend, name="session_amend"),
 ]

@@ -16,6 +16,7 @@ from treatments.cocktails import CocktailBlocked, LineSpec, revise_formulation
 from treatments.models import (
     Formulation,
     FrozenFormulation,
+    Override,
     PlanArea,
     Protocol,
     SafetyAcknowledgement,
@@ -26,6 +27,7 @@ from treatments.models import (
     TreatmentPlan,
     TreatmentSession,
 )
+from treatments.overrides import OverrideNeeded
 from treatments.plans import AreaVolume, rules_of, stop_plan
 from treatments.records import AdministeredArea, Lot, amend_session, record_session
 from treatments.safety import MissingAcknowledgement
@@ -463,9 +465,11 @@ def test_a_session_cannot_be_recorded_in_the_future_or_before_the_course(plan, d
 def test_a_cocktail_blocked_since_planning_is_refused_at_the_session(plan, patient, derek):
     patient.allergy_ingredients.add(ingredient(ZINC))  # found out after the course was planned
 
-    with pytest.raises(CocktailBlocked):
+    with pytest.raises(OverrideNeeded) as refused:
         record(session(plan, 1), on=at("2026-03-02"), by=derek)
 
+    assert [breach.rule for breach in refused.value.breaches] == [Override.Rule.BLOCK]
+    assert "allerg" in refused.value.breaches[0].message.lower()
     assert session(plan, 1).status == PLANNED
     assert not Formulation.objects.get(pk=plan.formulation.pk).is_frozen
 
@@ -556,7 +560,9 @@ def test_amending_the_day_of_a_session_moves_the_rest_of_the_course(plan, derek,
     first = record(session(plan, 1), on=at("2026-03-02"), by=derek)
     time_machine.move_to(at("2026-03-05", 12), tick=False)
 
-    amendment = amend_session(session=first, reason="Wrong day typed", amended_by=derek, done_at=at("2026-03-04"))
+    amendment = amend_session(
+        session=first, reason="The wrong day was typed at first", amended_by=derek, done_at=at("2026-03-04")
+    )
 
     # In the clinic's time, to the minute, as a reader of the record expects.
     assert amendment.changes["done_at"] == ["2026-03-02 10:00", "2026-03-04 10:00"]
@@ -567,9 +573,13 @@ def test_amending_the_day_of_a_session_moves_the_rest_of_the_course(plan, derek,
     ("reason", "changes", "message"),
     [
         ("   ", {"notes": "Changed"}, "Say why the record is corrected."),
-        ("Typo", {"practitioner": None, "formulation": None}, "These cannot be amended: formulation, practitioner."),
-        ("Typo", {"reaction": "none"}, "Nothing was changed."),
-        ("Typo", {"done_at": at("2026-03-03")}, "A session cannot be recorded in the future."),
+        (
+            "Typed in the wrong field",
+            {"practitioner": None, "formulation": None},
+            "These cannot be amended: formulation, practitioner.",
+        ),
+        ("Typed in the wrong field", {"reaction": "none"}, "Nothing was changed."),
+        ("Typed in the wrong field", {"done_at": at("2026-03-03")}, "A session cannot be recorded in the future."),
     ],
 )
 def test_a_refused_amendment_changes_nothing(plan, derek, reason, changes, message):
@@ -591,7 +601,7 @@ def test_a_refused_amendment_changes_nothing(plan, derek, reason, changes, messa
 
 def test_a_session_not_yet_recorded_cannot_be_amended(plan, derek):
     with pytest.raises(ValidationError) as refused:
-        amend_session(session=session(plan, 2), reason="Typo", amended_by=derek, notes="Something")
+        amend_session(session=session(plan, 2), reason="Typed in the wrong field", amended_by=derek, notes="Something")
     assert refused.value.messages == ["Only a recorded session is amended; record this one instead."]
     assert session(plan, 2).notes == ""
 
@@ -601,7 +611,7 @@ def test_a_session_cannot_be_amended_to_before_the_course_started(plan, derek):
     first = record(session(plan, 1), on=at("2026-03-02"), by=derek)
 
     with pytest.raises(ValidationError):
-        amend_session(session=first, reason="Typo", amended_by=derek, done_at=at("2025-03-02"))
+        amend_session(session=first, reason="Typed in the wrong field", amended_by=derek, done_at=at("2025-03-02"))
 
     assert session(plan, 1).done_at == at("2026-03-02")
     assert session(plan, 2).target_date == day("2026-03-16")  # not re-spaced into 2025

@@ -1,5 +1,5 @@
 """Treatments' data, one module per family: catalogues, cocktails, courses and their
-sessions, documents."""
+sessions, overrides, documents."""
 
 from treatments.models.catalog import (
     UNIT_KIND_AND_FACTOR,
@@ -33,6 +33,7 @@ from treatments.models.courses import (
     spacing_errors,
 )
 from treatments.models.documents import AftercareTopic, DocumentHandover
+from treatments.models.overrides import Override
 
 __all__ = [
     "MAINTENANCE_LIMITS",
@@ -47,6 +48,7 @@ __all__ = [
     "FrozenFormulation",
     "Indication",
     "Ingredient",
+    "Override",
     "PlanArea",
     "Protocol",
     "SafetyAcknowledgement",

@@ -1,9 +1,9 @@
-"""A session's own pages besides its record: correcting it, and its aftercare sheet."""
+"""A session's aftercare sheet: the PDF, its preview, its handover on paper. The record
+itself and its corrections are on the session page (workday.views.sessions)."""
 
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -11,30 +11,9 @@ from django_weasyprint import WeasyTemplateResponse
 
 from clinic.http import client_ip
 from clinic.roles import Role, role_required
-from treatments import documents, records
+from treatments import documents
 from treatments.access import get_session_for_user
-from treatments.forms import AmendSessionForm
 from treatments.models import DocumentHandover
-
-
-@require_POST
-@role_required(Role.DERMATOLOGIST)
-def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
-    session = get_session_for_user(request.user, pk)
-    form = AmendSessionForm(request.POST, instance=get_session_for_user(request.user, pk))
-    if form.is_valid():
-        changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "reason"}
-        try:
-            records.amend_session(
-                session=session, reason=form.cleaned_data["reason"], amended_by=request.user, **changes
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "The record is corrected; the original stays in its history.")
-    else:
-        messages.error(request, "The correction was not saved: " + " ".join(m for e in form.errors.values() for m in e))
-    return redirect(session)
 
 
 @require_GET

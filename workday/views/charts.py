@@ -19,7 +19,7 @@ from patients.forms import ConditionForm, EndConditionForm
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
 from treatments import safety
-from treatments.models import Formulation, TreatmentPlan
+from treatments.models import Formulation, Override, TreatmentPlan
 from workday import history, patient_records
 from workday.forms import PatientRecordForm
 
@@ -94,6 +94,7 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
             .current()
             .filter(patient=patient)
             .order_by("-created_at"),
+            overrides=Override.objects.filter(plan__patient=patient).select_related("overridden_by", "session"),
             condition_form=condition_form or ConditionForm(),
             end_condition_form=EndConditionForm(initial={"ended_on": timezone.localdate()}),
         )

@@ -1,0 +1,36 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from treatments.models.courses import TreatmentPlan, TreatmentSession
+
+
+class Override(models.Model):
+    """A dermatologist's decision to go ahead although a rule refused: which rule, what it
+    said, who decided, when and why. Part of the record: it shows on the session, the course
+    and the chart, and it is never edited."""
+
+    class Rule(models.TextChoices):
+        SPACING = "spacing", "Closer than the course's minimum spacing"
+        ORDER = "order", "Out of course order"
+        AREA_SPACING = "area_spacing", "Same area treated in another course too recently"
+        BLOCK = "block", "Safety block"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="overrides")
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="overrides"
+    )
+    rule = models.CharField(max_length=20, choices=Rule.choices)
+    finding = models.CharField(max_length=500, help_text="What the rule said, as the dermatologist read it.")
+    reason = models.TextField(max_length=1000)
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    overridden_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["overridden_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} overridden by {self.overridden_by}"

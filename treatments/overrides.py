@@ -1,0 +1,173 @@
+"""The rules a dermatologist may override with a written reason, and the overrides on the
+record. Recording and amending a session ask `breaches` what the chosen date and areas
+break; `settle` refuses until each one is overridden, then writes the overrides.
+
+A breach carries a key: the form returns the keys the dermatologist was shown, and a
+breach that appears only after they wrote their reason (another date, another area) is
+asked again instead of being covered by a reason written for something else.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from clinic import roles
+from clinic.models import User
+from clinic.reasons import reason_error
+from treatments.models import Override, TreatmentArea, TreatmentSession
+from treatments.safety import Finding
+from treatments.series import SeriesRules, minimum_gap_days
+
+Rule = Override.Rule
+
+
+@dataclass(frozen=True)
+class Breach:
+    rule: str
+    key: str
+    message: str
+
+
+class OverrideNeeded(Exception):
+    """The record breaks rules that only a dermatologist's written override lets through."""
+
+    def __init__(self, breaches: list[Breach]) -> None:
+        self.breaches = breaches
+        super().__init__(" ".join(breach.message for breach in breaches))
+
+    @property
+    def keys(self) -> str:
+        return " ".join(breach.key for breach in self.breaches)
+
+
+def short_date(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def day_of(session: TreatmentSession) -> date:
+    return timezone.localtime(session.done_at).date()
+
+
+def spacing_breaches(session: TreatmentSession, day: date, rules: SeriesRules) -> list[Breach]:
+    """`session` given on `day` against the sessions of its course already done: at least
+    the minimum spacing after the one before it and before the one after it."""
+    done = session.plan.sessions.filter(status=TreatmentSession.Status.DONE).exclude(pk=session.pk)
+    found = []
+    before = done.filter(number__lt=session.number).order_by("-number").first()
+    if before and day < (opens := day_of(before) + timedelta(days=minimum_gap_days(rules, session.number))):
+        found.append(
+            Breach(
+                Rule.SPACING,
+                f"spacing:{before.pk}:{session.pk}",
+                f"Session {session.number} may be given from {short_date(opens)}, "
+                f"{minimum_gap_days(rules, session.number)} days after session {before.number} "
+                f"(done {short_date(day_of(before))}).",
+            )
+        )
+    after = done.filter(number__gt=session.number).order_by("number").first()
+    if after and day_of(after) < day + timedelta(days=(gap := minimum_gap_days(rules, after.number))):
+        found.append(
+            Breach(
+                Rule.SPACING,
+                f"spacing:{session.pk}:{after.pk}",
+                f"Session {after.number} was done on {short_date(day_of(after))}, less than {gap} days after "
+                f"{short_date(day)}.",
+            )
+        )
+    return found
+
+
+def order_breaches(session: TreatmentSession) -> list[Breach]:
+    """Sessions are given in their course's order: earlier ones still to come come first."""
+    waiting = list(
+        session.plan.sessions.filter(
+            number__lt=session.number, status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
+        ).values_list("number", flat=True)
+    )
+    if not waiting:
+        return []
+    numbers = ", ".join(str(number) for number in waiting)
+    return [
+        Breach(
+            Rule.ORDER,
+            f"order:{session.pk}:{numbers.replace(', ', '-')}",
+            f"Session {numbers} of this course {'is' if len(waiting) == 1 else 'are'} not done yet: "
+            f"session {session.number} comes after.",
+        )
+    ]
+
+
+def area_spacing_breaches(session: TreatmentSession, day: date, areas: Iterable[TreatmentArea]) -> list[Breach]:
+    """The same area treated in another of the patient's courses closer than the larger of
+    the two courses' minimum spacing, before or after `day`."""
+    plan = session.plan
+    others = (
+        TreatmentSession.objects.filter(
+            plan__patient_id=plan.patient_id,
+            status=TreatmentSession.Status.DONE,
+            areas__area__in=[area.pk for area in areas],
+        )
+        .exclude(plan=plan)
+        .select_related("plan")
+        .prefetch_related("areas__area")
+        .distinct()
+    )
+    found = []
+    wanted = {area.pk for area in areas}
+    for other in others:
+        gap = max(plan.min_days, other.plan.min_days)
+        apart = abs((day_of(other) - day).days)
+        if apart < gap:
+            shared = ", ".join(a.area.name for a in other.areas.all() if a.area_id in wanted)
+            found.append(
+                Breach(
+                    Rule.AREA_SPACING,
+                    f"area_spacing:{session.pk}:{other.pk}",
+                    f"{shared} treated on {short_date(day_of(other))} in the patient's "
+                    f"{other.plan.get_indication_display().lower()} course: {apart} days from this session, "
+                    f"the minimum is {gap}.",
+                )
+            )
+    return found
+
+
+def block_breaches(session: TreatmentSession, findings: list[Finding]) -> list[Breach]:
+    blocks = [finding for finding in findings if finding.is_block]
+    return [Breach(Rule.BLOCK, f"block:{session.pk}:{finding.key}", finding.reason) for finding in blocks]
+
+
+def settle(
+    breaches: list[Breach],
+    *,
+    session: TreatmentSession,
+    reason: str,
+    shown: Iterable[str],
+    by: User,
+) -> list[Override]:
+    """Refuse unless every breach was shown to `by`, a dermatologist, who wrote why; then
+    put each override on the record."""
+    if not breaches:
+        return []
+    shown = set(shown)
+    if not reason.strip() or any(breach.key not in shown for breach in breaches):
+        raise OverrideNeeded(breaches)
+    if not roles.is_dermatologist(by):
+        raise ValidationError({"override_reason": "Only a dermatologist may override these rules."})
+    if error := reason_error(reason, asked="Say why it is right to go ahead"):
+        raise ValidationError({"override_reason": error})
+    return Override.objects.bulk_create(
+        [
+            Override(
+                plan=session.plan,
+                session=session,
+                rule=breach.rule,
+                finding=breach.message[:500],
+                reason=reason.strip(),
+                overridden_by=by,
+            )
+            for breach in breaches
+        ]
+    )

@@ -1,0 +1,174 @@
+"""A session's page: recording it (the visit) and correcting its record, each with the
+safety findings of the day and the overrides a dermatologist may write."""
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clinic.forms import add_error_by_field
+from clinic.models import User
+from clinic.roles import Role, role_required
+from treatments import overrides, records, safety
+from treatments.access import LINES_WITH_INGREDIENTS, get_session_for_user
+from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
+from treatments.models import Formulation, TreatmentSession
+from workday import visits
+
+NOT_AMENDED = {"reason", "acknowledgement_reason", "override_reason", "overridden_rules"}
+
+
+def session_forms(request: HttpRequest, session: TreatmentSession):
+    data = request.POST if request.method == "POST" else None
+    dermatologists = User.objects.filter(groups__name=Role.DERMATOLOGIST).order_by("last_name")
+    initial = {
+        "done_at": timezone.localtime().replace(second=0, microsecond=0),
+        "practitioner": request.user,
+        "formulation": session.plan.formulation.versions()[-1],
+        "reaction": TreatmentSession.Reaction.NONE,
+    }
+    record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
+    areas = SessionAreaFormSet(
+        data,
+        prefix="areas",
+        initial=[
+            {"area": planned.area, "volume_ml": planned.volume_ml, "technique": planned.area.technique}
+            for planned in session.plan.areas.select_related("area")
+        ],
+    )
+    lots = LotFormSet(data, prefix="lots")
+    return record, areas, lots
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.DERMATOLOGIST)
+def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    if not session.can_be_recorded:
+        if request.method == "POST":
+            messages.error(request, "This session cannot be recorded now.")
+            return redirect(session)
+        return session_page(request, session)
+    record, areas, lots = session_forms(request, session)
+    if request.method == "POST" and all([record.is_valid(), areas.is_valid(), lots.is_valid()]):
+        try:
+            recorded = record_session_from_forms(request, session, record, areas, lots)
+        except overrides.OverrideNeeded as needed:
+            ask_for_override(record, needed)
+            return session_page(request, session, record=record, areas=areas, lots=lots, override_keys=needed.keys)
+        if recorded:
+            messages.success(request, f"Session {session.number} is recorded.")
+            return redirect(recorded)
+    return session_page(request, session, record=record, areas=areas, lots=lots)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = AmendSessionForm(request.POST, instance=get_session_for_user(request.user, pk))
+    if not form.is_valid():
+        return session_page(request, session, amend_form=form, status=400)
+    values = form.cleaned_data
+    try:
+        records.amend_session(
+            session=session,
+            reason=values["reason"],
+            amended_by=request.user,
+            acknowledgement_reason=values["acknowledgement_reason"],
+            override_reason=values["override_reason"],
+            overriding=form.overriding(),
+            **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
+        )
+    except overrides.OverrideNeeded as needed:
+        ask_for_override(form, needed)
+        return session_page(request, session, amend_form=form, override_keys=needed.keys, status=400)
+    except safety.MissingAcknowledgement as missing:
+        ask_for_acknowledgement(form, missing)
+        return session_page(request, session, amend_form=form, status=400)
+    except ValidationError as error:
+        add_error_by_field(form, error)
+        return session_page(request, session, amend_form=form, status=400)
+    messages.success(request, "The record is corrected; the original stays in its history.")
+    return redirect(session)
+
+
+def session_page(
+    request: HttpRequest,
+    session: TreatmentSession,
+    *,
+    record=None,
+    areas=None,
+    lots=None,
+    amend_form: AmendSessionForm | None = None,
+    override_keys: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    cocktail = Formulation.objects.prefetch_related(LINES_WITH_INGREDIENTS).get(
+        pk=session.formulation_id or session.plan.formulation_id
+    )
+    findings = safety.check_formulation_for_patient(
+        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
+    )
+    if session.is_done and amend_form is None:
+        amend_form = AmendSessionForm(instance=session)
+    context = {
+        "session": session,
+        "plan": session.plan,
+        "findings": findings,
+        "unacknowledged_warnings": [f for f in findings if not f.is_block and not f.acknowledgement],
+        "blocked": any(finding.is_block for finding in findings),
+        "override_keys": override_keys or " ".join(b.key for b in overrides.block_breaches(session, findings)),
+        "overrides": session.overrides.select_related("overridden_by"),
+        "handovers": session.handovers.select_related("by"),
+        "record": record,
+        "areas": areas,
+        "lots": lots,
+        "amend_form": amend_form,
+    }
+    return render(request, "workday/session_detail.html", context, status=status)
+
+
+def ask_for_override(form, needed: overrides.OverrideNeeded) -> None:
+    form.add_error(
+        "override_reason",
+        "Refused: "
+        + " ".join(breach.message for breach in needed.breaches)
+        + " A dermatologist may go ahead anyway by writing why here.",
+    )
+
+
+def ask_for_acknowledgement(form, missing: safety.MissingAcknowledgement) -> None:
+    form.add_error(
+        "acknowledgement_reason",
+        "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
+    )
+
+
+def record_session_from_forms(request, session, record, areas, lots) -> TreatmentSession | None:
+    values = record.cleaned_data
+    try:
+        return visits.record_visit(
+            session=session,
+            done_at=values["done_at"],
+            practitioner=values["practitioner"],
+            formulation=values["formulation"],
+            areas=[records.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
+            lots=[records.Lot(x["product"], x["lot_number"], x["expiry_date"]) for x in lots.cleaned_data if x],
+            reaction=values["reaction"],
+            reaction_notes=values["reaction_notes"],
+            notes=values["notes"],
+            acknowledgement_reason=values["acknowledgement_reason"],
+            override_reason=values["override_reason"],
+            overriding=record.overriding(),
+            recorded_by=request.user,
+        )
+    except safety.MissingAcknowledgement as missing:
+        ask_for_acknowledgement(record, missing)
+    except ValidationError as error:
+        add_error_by_field(record, error)
+    return None
