@@ -34,7 +34,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Ingredient)
 class IngredientAdmin(admin.ModelAdmin):
-    list_display = ["name", "category", "unit", "typical_amount", "max_amount", "active"]
+    list_display = ["name", "category", "unit", "typical_amount", "max_per_ml", "max_per_session", "active"]
     list_filter = ["category", "unit", "active"]
     list_editable = ["active"]
     search_fields = ["name", "notes"]
@@ -42,7 +42,7 @@ class IngredientAdmin(admin.ModelAdmin):
 
 @admin.register(TreatmentArea)
 class TreatmentAreaAdmin(admin.ModelAdmin):
-    list_display = ["name", "default_minutes", "typical_volume_ml", "technique", "depth_mm", "needle", "active"]
+    list_display = ["name", "default_minutes", "typical_volume_ml", "max_volume_ml", "technique", "needle", "active"]
     list_filter = ["technique", "active"]
 
 

@@ -13,7 +13,16 @@ from simple_history.utils import bulk_create_with_history
 from clinic.models import User
 from patients.models import Patient
 from treatments import safety
-from treatments.models import Formulation, FormulationLine, Ingredient, Unit, convert, format_amount
+from treatments.models import (
+    UNIT_KIND_AND_FACTOR,
+    Formulation,
+    FormulationLine,
+    Ingredient,
+    Unit,
+    convert,
+    dose,
+    format_amount,
+)
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,41 @@ def millilitres(lines: list[LineSpec]) -> Decimal:
     return sum((line.amount for line in lines if line.unit == Unit.ML and line.amount), Decimal(0))
 
 
+# mg/mL (60 % w/v): no injectable solution dissolves more; a sum above it is a typing error.
+MAX_TOTAL_STRENGTH = Decimal(600)
+
+
+def total_strength(lines: list[LineSpec], total_volume_ml: Decimal) -> Decimal:
+    """The mg per mL of every line measured as a mass or a strength, added up."""
+    return sum(
+        (
+            dose(line.amount, line.unit, total_volume_ml)[0]
+            for line in lines
+            if line.amount and UNIT_KIND_AND_FACTOR[line.unit][0] in ("mass", "concentration")
+        ),
+        Decimal(0),
+    )
+
+
+def areas_error(formulation: Formulation, areas) -> str:
+    """What is wrong with giving `formulation` on `areas` (each with `.area` and
+    `.volume_ml`, planned or recorded): an ingredient kept for other areas (dutasteride: the
+    scalp only), or a volume above what the area plausibly takes."""
+    problems = []
+    for line in formulation.lines.all():
+        allowed = list(line.ingredient.allowed_areas.all())
+        if allowed and (elsewhere := [a.area.name for a in areas if a.area not in allowed]):
+            only = ", ".join(area.name.lower() for area in allowed)
+            problems.append(f"{line.ingredient} is for the {only} only, not the {', '.join(elsewhere).lower()}.")
+    for given in areas:
+        if given.volume_ml > given.area.max_volume_ml:
+            problems.append(
+                f"{given.area}: {format_amount(given.volume_ml, Unit.ML)} is more than the "
+                f"{format_amount(given.area.max_volume_ml, Unit.ML)} this area takes in a session."
+            )
+    return " ".join(problems)
+
+
 def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> list[str]:
     """Problems with the cocktail as a whole, as messages; each line's own limits are
     checked by FormulationLine.clean()."""
@@ -47,6 +91,11 @@ def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> li
         for ingredient, count in Counter(line.ingredient for line in lines).items()
         if count > 1
     ]
+    if total_volume_ml and (strength := total_strength(lines, total_volume_ml)) > MAX_TOTAL_STRENGTH:
+        problems.append(
+            f"The ingredients add up to {format_amount(round(strength / 10, 1), Unit.PERCENT)} w/v, more than the "
+            f"{format_amount(MAX_TOTAL_STRENGTH / 10, Unit.PERCENT)} a solution for injection can hold."
+        )
     measured_in_ml = millilitres(lines)
     if total_volume_ml and measured_in_ml > total_volume_ml:
         problems.append(

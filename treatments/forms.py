@@ -15,6 +15,8 @@ from treatments.models import (
     TreatmentPlan,
     TreatmentSession,
     Unit,
+    format_amount,
+    units_fit,
 )
 
 
@@ -43,9 +45,19 @@ class IngredientSelect(forms.Select):
         ingredient = getattr(value, "instance", None)
         if ingredient is not None:
             option["attrs"]["data-unit"] = ingredient.unit
-            if ingredient.max_amount is not None:
-                option["attrs"]["data-max"] = f"{ingredient.max_amount.normalize():f} {ingredient.unit}"
+            if limits := ingredient_limits(ingredient):
+                option["attrs"]["data-max"] = limits
         return option
+
+
+def ingredient_limits(ingredient: Ingredient) -> str:
+    """The maximums as the line editor shows them beside the amount."""
+    limits = []
+    if ingredient.max_per_ml is not None:
+        limits.append(f"{format_amount(ingredient.max_per_ml, ingredient.per_ml_unit)} per mL")
+    if ingredient.max_per_session is not None:
+        limits.append(f"{format_amount(ingredient.max_per_session, ingredient.per_session_unit)} per session")
+    return ", ".join(limits)
 
 
 class FormulationLineForm(forms.ModelForm):
@@ -107,6 +119,13 @@ class BaseLineFormSet(forms.BaseFormSet):
         return problems + list(self.non_form_errors())
 
     def clean(self) -> None:
+        if self.total_volume_ml:
+            for form in self.forms:
+                line = getattr(form, "cleaned_data", None) or {}
+                ingredient, amount, unit = line.get("ingredient"), line.get("amount"), line.get("unit")
+                if ingredient and amount and unit and not line.get("DELETE") and units_fit(unit, ingredient.unit):
+                    for problem in ingredient.dose_problems(amount, unit, self.total_volume_ml):
+                        form.add_error("amount", problem)
         if any(self.errors):
             return
         problems = check_lines(self.specs(), total_volume_ml=self.total_volume_ml)

@@ -19,7 +19,7 @@ from simple_history.utils import bulk_create_with_history
 from clinic.models import User
 from patients.models import Patient
 from treatments import safety
-from treatments.cocktails import CocktailBlocked, LineSpec, compose_formulation
+from treatments.cocktails import CocktailBlocked, LineSpec, areas_error, compose_formulation
 from treatments.models import (
     Formulation,
     PlanArea,
@@ -127,7 +127,7 @@ def create_plan(
     for area in areas:
         if area.volume_ml < Decimal("0.1"):
             raise ValidationError({"areas": f"{area.area}: plan at least 0.1 mL."})
-    if volume_error := planned_volume_error(areas, formulation):
+    if volume_error := planned_volume_error(areas, formulation) or areas_error(formulation, areas):
         raise ValidationError({"areas": volume_error})
     if formulation.patient_id not in (None, patient.pk):
         raise ValidationError({"formulation": "That cocktail belongs to another patient."})
@@ -152,7 +152,7 @@ def create_plan(
     dates = preview_dates(plan)
     findings = safety.check_ingredients_for_patient(
         patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=start_date
-    )
+    ) + safety.dose_findings(formulation)
     if blocks := [finding for finding in findings if finding.is_block]:
         raise CocktailBlocked(blocks)
     warnings = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
@@ -247,7 +247,7 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
             patient=patient,
             ingredients=[line.ingredient for line in formulation.lines.all()],
             on_date=values.get("start_date") or timezone.localdate(),
-        )
+        ) + safety.dose_findings(formulation)
         needing = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
         preview["findings"] = findings
         preview["needs_reason"] = bool(needing)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from clinic.models import User
 from clinic.reasons import reason_error
-from treatments import overrides, plans, safety
+from treatments import cocktails, overrides, plans, safety
 from treatments.models import (
     Formulation,
     SessionAmendment,
@@ -77,7 +77,7 @@ def record_session(
         errors = {}
         if date_error := done_at_error(session, done_at):
             errors["done_at"] = date_error
-        if area_error := recorded_areas_error(plan, areas):
+        if area_error := recorded_areas_error(plan, areas, formulation):
             errors["areas"] = area_error
         if lot_error := recorded_lots_error(lots, day):
             errors["lots"] = lot_error
@@ -156,14 +156,20 @@ def as_recorded_day(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
 
 
-def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea]) -> str:
+def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea], formulation: Formulation) -> str:
     if not areas:
         return "Record the volume injected in at least one area."
     planned_areas = set(plan.areas.values_list("area_id", flat=True))
     recorded_areas = [area.area.pk for area in areas]
     if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
         return "Record each of the course's areas once."
-    return ""
+    given = sum((area.volume_ml for area in areas), Decimal(0))
+    if given > formulation.total_volume_ml:
+        return (
+            f"The areas add up to {given.normalize():f} mL, more than the "
+            f"{formulation.total_volume_ml.normalize():f} mL of cocktail prepared."
+        )
+    return cocktails.areas_error(formulation, areas)
 
 
 def recorded_lots_error(lots: list[Lot], day: date) -> str:

@@ -147,7 +147,8 @@ def check_formulation_for_patient(
     course), else one given on the cocktail's own page."""
     findings = check_ingredients_for_patient(
         patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=on_date
-    )
+    ) + dose_findings(formulation)
+    findings.sort(key=lambda finding: finding.level != BLOCK)
     acknowledgements = {
         ack.finding_key: ack
         for ack in acknowledgements_for(patient=patient, formulation=formulation, plan=plan).select_related(
@@ -157,6 +158,34 @@ def check_formulation_for_patient(
     for finding in findings:
         if not finding.is_block:
             finding.acknowledgement = acknowledgements.get(finding.key)
+    return findings
+
+
+def dose_findings(formulation: Formulation) -> list[Finding]:
+    """The cocktail against its ingredients' maximums as they stand today. A maximum lowered
+    since the cocktail was composed blocks it until it is revised; an ingredient whose
+    maximums the clinic cleared may be given only once a dermatologist has said why."""
+    findings = []
+    for line in formulation.lines.all():
+        ingredient = line.ingredient
+        findings.extend(
+            Finding(
+                BLOCK,
+                f"dose:{line.pk}",
+                problem,
+                "The maximum was lowered after the cocktail was composed: revise the cocktail.",
+            )
+            for problem in ingredient.dose_problems(line.amount, line.unit, formulation.total_volume_ml)
+        )
+        if not ingredient.has_limits:
+            findings.append(
+                Finding(
+                    WARN,
+                    f"no_limit:{ingredient.pk}",
+                    f"{ingredient} has no maximum on record: the clinic cleared it. Check the dose.",
+                    "Enter its maximums in the catalogue, or record why this dose is safe.",
+                )
+            )
     return findings
 
 

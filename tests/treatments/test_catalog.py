@@ -18,9 +18,12 @@ def test_ingredient_catalogue_covers_every_category(db):
 
 def test_ingredient_limits_are_seeded_in_the_ingredients_own_unit(db):
     vitamin_c = ingredient(VITAMIN_C)
-    assert (vitamin_c.unit, vitamin_c.max_amount) == ("%", 3)
+    assert (vitamin_c.unit, vitamin_c.max_per_ml, vitamin_c.per_ml_unit) == ("%", 3, "%")
+    assert (vitamin_c.max_per_session, vitamin_c.per_session_unit) == (150, "mg")
     txa = ingredient(TRANEXAMIC_ACID)
-    assert (txa.unit, txa.max_amount) == ("mg/mL", 100)
+    assert (txa.max_per_ml, txa.per_ml_unit, txa.max_per_session, txa.per_session_unit) == (50, "mg/mL", 150, "mg")
+    b12 = ingredient("Vitamin B12 (cyanocobalamin)")
+    assert (b12.per_ml_unit, b12.per_session_unit) == ("µg/mL", "µg")
 
 
 def test_treatment_areas_are_seeded(db):

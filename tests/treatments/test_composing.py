@@ -51,7 +51,7 @@ def test_dose_above_the_maximum_is_refused_naming_ingredient_amount_and_limit(cl
     client.force_login(derek)
     response = client.post("/formulations/new/", cocktail_form((VITAMIN_C, "5", "%")))
 
-    message = "Vitamin C (ascorbic acid): 5 % is above the maximum of 3 % per session."
+    message = "Vitamin C (ascorbic acid): 5 % is above the maximum per mL (3 %)."
     assert response.status_code == 200
     assert response.context["lines"].forms[0].errors == {"amount": [message]}  # beside the amount
     assert message in response.content.decode()
@@ -68,12 +68,17 @@ def test_dose_at_the_maximum_is_accepted(client, derek):
 @pytest.mark.parametrize(
     ("name", "amount", "unit", "message"),
     [
-        (TRANEXAMIC_ACID, "11", "%", "Tranexamic acid: 11 % is above the maximum of 100 mg/mL per session."),
-        (HYALURONIC_ACID, "3.3", "%", "Hyaluronic acid, non-cross-linked: 3.3 % is above the maximum of 32 mg/mL"),
-        (VITAMIN_C, "40", "mg/mL", "Vitamin C (ascorbic acid): 40 mg/mL is above the maximum of 3 % per session."),
-        (ZINC, "1", "mg", None),  # no maximum on record
+        (TRANEXAMIC_ACID, "11", "%", "Tranexamic acid: 11 % is above the maximum per mL (50 mg/mL)."),
+        (
+            HYALURONIC_ACID,
+            "3.3",
+            "%",
+            "Hyaluronic acid, non-cross-linked: 3.3 % is above the maximum per mL (32 mg/mL).",
+        ),
+        (VITAMIN_C, "40", "mg/mL", "Vitamin C (ascorbic acid): 40 mg/mL is above the maximum per mL (3 %)."),
+        (ZINC, "1", "mg", None),  # 0.5 mg/mL, 1 mg in the session
         (VITAMIN_C, "30", "mg/mL", None),  # 3 %
-        (TRANEXAMIC_ACID, "9", "%", None),  # 90 mg/mL
+        (TRANEXAMIC_ACID, "4.5", "%", None),  # 45 mg/mL, 90 mg in the 2 mL
         (HYALURONIC_ACID, "0.4", "%", None),  # 4 mg/mL
     ],
 )
@@ -224,14 +229,69 @@ class TestPatientCocktail:
 
 
 def test_dose_limit_applies_after_converting_micrograms_to_milligrams(client, derek):
-    IngredientFactory(name="Copper peptide", unit="mg", max_amount=10)
+    IngredientFactory(name="Copper peptide", unit="mg", max_per_ml=10, max_per_session=10)
     client.force_login(derek)
 
     refused = client.post("/formulations/new/", cocktail_form(("Copper peptide", "10500", "µg")))
-    assert "Copper peptide: 10500 µg is above the maximum of 10 mg per session." in refused.content.decode()
+    assert "Copper peptide: 10.5 mg in a session is above the maximum per session (10 mg)." in refused.content.decode()
     assert_nothing_saved()
 
     assert client.post("/formulations/new/", cocktail_form(("Copper peptide", "9500", "µg"))).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("line", "volume", "messages"),
+    [
+        (
+            (TRANEXAMIC_ACID, "100", "mg/mL"),
+            "20",
+            [
+                "Tranexamic acid: 100 mg/mL is above the maximum per mL (50 mg/mL).",
+                "Tranexamic acid: 2000 mg in a session (100 mg/mL × 20 mL) is above the maximum per session (150 mg).",
+            ],
+        ),
+        (
+            (TRANEXAMIC_ACID, "50", "mg/mL"),
+            "20",
+            ["Tranexamic acid: 1000 mg in a session (50 mg/mL × 20 mL) is above the maximum per session (150 mg)."],
+        ),
+        (
+            (VITAMIN_B1, "9999999", "mg"),
+            "0.5",
+            [
+                "Vitamin B1 (thiamine): 9999999 mg in 0.5 mL (19999998 mg/mL) is above the maximum per mL (5 mg/mL).",
+                "Vitamin B1 (thiamine): 9999999 mg in a session is above the maximum per session (10 mg).",
+            ],
+        ),
+    ],
+    ids=["tranexamic acid 2 g", "tranexamic acid 1 g", "thiamine absurd"],
+)
+def test_a_dose_is_limited_per_ml_and_per_session(client, derek, line, volume, messages):
+    client.force_login(derek)
+    response = client.post("/formulations/new/", cocktail_form(line, total_volume_ml=volume))
+
+    assert response.status_code == 200
+    assert response.context["lines"].forms[0].errors["amount"] == messages
+    assert_nothing_saved()
+
+
+def test_every_catalogue_ingredient_has_both_maximums_and_says_where_they_come_from(db):
+    for each in Ingredient.objects.all():
+        assert each.max_per_ml and each.max_per_session, each
+        assert each.limits_source, each
+
+
+def test_strengths_adding_up_beyond_what_a_solution_holds_are_refused(client, derek):
+    IngredientFactory(name="Strong A", unit="%", max_per_ml=40, max_per_session=5000)
+    IngredientFactory(name="Strong B", unit="%", max_per_ml=40, max_per_session=5000)
+    client.force_login(derek)
+
+    response = client.post("/formulations/new/", cocktail_form(("Strong A", "35", "%"), ("Strong B", "30", "%")))
+
+    assert "The ingredients add up to 65 % w/v, more than the 60 % a solution for injection can hold." in (
+        response.content.decode()
+    )
+    assert_nothing_saved()
 
 
 def test_removed_line_does_not_count_as_a_duplicate(client, derek):

@@ -110,7 +110,7 @@ def test_preview_checks_the_ingredient_even_before_its_amount_is_valid(client, d
         "/formulations/preview/", cocktail_form((TRANEXAMIC_ACID, "20", "%"), patient=alice)
     ).content.decode()
 
-    assert "Line 1: Tranexamic acid: 20 % is above the maximum of 100 mg/mL per session." in fragment
+    assert "Line 1: Tranexamic acid: 20 % is above the maximum per mL (50 mg/mL)." in fragment
     assert "Blocked:</strong> Allergic to Tranexamic acid." in fragment
 
 

@@ -9,7 +9,10 @@ from treatments.models.catalog import (
     TreatmentArea,
     Unit,
     convert,
+    convert_dose,
+    dose,
     format_amount,
+    format_dose,
     units_fit,
 )
 from treatments.models.cocktails import (
@@ -61,7 +64,10 @@ __all__ = [
     "Unit",
     "booking_window",
     "convert",
+    "convert_dose",
+    "dose",
     "format_amount",
+    "format_dose",
     "spacing_errors",
     "units_fit",
 ]

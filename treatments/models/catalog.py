@@ -52,7 +52,37 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 def format_amount(amount: Decimal, unit: str) -> str:
-    return f"{amount.normalize():f} {unit}"
+    return f"{Decimal(str(amount)).normalize():f} {unit}"
+
+
+def base_unit(unit: str) -> tuple[str, Decimal]:
+    """A dose unit (a catalogue unit, or one per mL such as "mg/mL" or "µg/mL") as its kind
+    and the factor to that kind's base: mg, mg/mL, IU, IU/mL, mL, mL/mL."""
+    if unit.endswith("/mL") and unit not in UNIT_KIND_AND_FACTOR:
+        kind, factor = UNIT_KIND_AND_FACTOR[unit.removesuffix("/mL")]
+        return f"{kind} per mL", factor
+    kind, factor = UNIT_KIND_AND_FACTOR[unit]
+    return ("mass per mL" if kind == "concentration" else kind), factor
+
+
+def convert_dose(amount: Decimal, unit: str, to_unit: str | None = None) -> Decimal:
+    """`amount` in `unit` in its kind's base (or in `to_unit`, of the same kind)."""
+    in_base = amount * base_unit(unit)[1]
+    return in_base / base_unit(to_unit)[1] if to_unit else in_base
+
+
+def dose(amount: Decimal, unit: str, total_volume_ml: Decimal) -> tuple[Decimal, Decimal]:
+    """A cocktail line as (per mL, per session) in base units: mg/mL and mg for a strength
+    or a mass, IU/mL and IU for an activity, mL/mL and mL for a volume."""
+    in_base = convert_dose(amount, unit)
+    if UNIT_KIND_AND_FACTOR[unit][0] == "concentration":
+        return in_base, in_base * total_volume_ml
+    return in_base / total_volume_ml, in_base
+
+
+def format_dose(in_base: Decimal, unit: str) -> str:
+    """A dose in base units, written in `unit` to at most three decimals."""
+    return format_amount(round(in_base / base_unit(unit)[1], 3), unit)
 
 
 class IngredientQuerySet(models.QuerySet):
@@ -77,12 +107,32 @@ class Ingredient(models.Model):
     typical_amount = models.DecimalField(
         max_digits=10, decimal_places=3, null=True, blank=True, help_text="Usual amount per session, in the unit."
     )
-    max_amount = models.DecimalField(
+    max_per_ml = models.DecimalField(
+        "maximum per mL",
         max_digits=10,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="Cocktails above this amount per session are refused. Leave empty when no limit is on record.",
+        help_text="In the unit shown beside it. Empty: none on record; each use must then be acknowledged.",
+    )
+    max_per_session = models.DecimalField(
+        "maximum per session",
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text="Strength × volume given. Empty: none on record; each use must then be acknowledged.",
+    )
+    limits_source = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Where the maximums come from: a published source, or 'clinic choice'.",
+    )
+    allowed_areas = models.ManyToManyField(
+        "TreatmentArea",
+        blank=True,
+        related_name="+",
+        help_text="Only these areas may be treated with it (e.g. scalp only). Empty: any area.",
     )
     notes = models.TextField(blank=True, help_text="Shown to dermatologists when composing a cocktail.")
     active = models.BooleanField(default=True, help_text="Inactive ingredients cannot be added to new cocktails.")
@@ -102,7 +152,9 @@ class Ingredient(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(max_amount__isnull=True) | models.Q(max_amount__gt=0), name="ingredient_max_positive"
+                condition=(models.Q(max_per_ml__isnull=True) | models.Q(max_per_ml__gt=0))
+                & (models.Q(max_per_session__isnull=True) | models.Q(max_per_session__gt=0)),
+                name="ingredient_maximums_positive",
             ),
         ]
 
@@ -110,8 +162,53 @@ class Ingredient(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.typical_amount and self.max_amount and self.typical_amount > self.max_amount:
-            raise ValidationError({"typical_amount": "The typical amount cannot be above the maximum."})
+        if self.typical_amount and self.unit:
+            maximum, maximum_unit = self.maximum_in_own_unit()
+            if maximum is not None and convert_dose(self.typical_amount, self.unit, maximum_unit) > maximum:
+                raise ValidationError({"typical_amount": "The typical amount cannot be above the maximum."})
+
+    @property
+    def per_ml_unit(self) -> str:
+        """The unit of `max_per_ml`: the ingredient's own when it is a strength, else its unit per mL."""
+        return self.unit if UNIT_KIND_AND_FACTOR[self.unit][0] == "concentration" else f"{self.unit}/mL"
+
+    @property
+    def per_session_unit(self) -> str:
+        """The unit of `max_per_session`: the ingredient's own when it is an amount, else mg."""
+        return Unit.MG if UNIT_KIND_AND_FACTOR[self.unit][0] == "concentration" else self.unit
+
+    @property
+    def has_limits(self) -> bool:
+        return self.max_per_ml is not None and self.max_per_session is not None
+
+    def maximum_in_own_unit(self) -> tuple[Decimal | None, str]:
+        """The maximum that is measured like the ingredient's own unit, with its unit."""
+        if UNIT_KIND_AND_FACTOR[self.unit][0] == "concentration":
+            return self.max_per_ml, self.per_ml_unit
+        return self.max_per_session, self.per_session_unit
+
+    def dose_problems(self, amount: Decimal, unit: str, total_volume_ml: Decimal) -> list[str]:
+        """What is above this ingredient's maximums in `amount` `unit` of a cocktail of
+        `total_volume_ml`: a strength gives amount × volume in the session, an amount gives
+        amount ÷ volume per mL."""
+        total_volume_ml = Decimal(str(total_volume_ml))
+        per_ml, per_session = dose(amount, unit, total_volume_ml)
+        typed, volume = format_amount(amount, unit), format_amount(total_volume_ml, Unit.ML)
+        is_strength = UNIT_KIND_AND_FACTOR[unit][0] == "concentration"
+        problems = []
+        if self.max_per_ml is not None and per_ml > convert_dose(self.max_per_ml, self.per_ml_unit):
+            strength = typed if is_strength else f"{typed} in {volume} ({format_dose(per_ml, self.per_ml_unit)})"
+            problems.append(
+                f"{self}: {strength} is above the maximum per mL ({format_amount(self.max_per_ml, self.per_ml_unit)})."
+            )
+        if self.max_per_session is not None and per_session > convert_dose(self.max_per_session, self.per_session_unit):
+            given = format_dose(per_session, self.per_session_unit)
+            given += f" in a session ({typed} × {volume})" if is_strength else " in a session"
+            problems.append(
+                f"{self}: {given} is above the maximum per session "
+                f"({format_amount(self.max_per_session, self.per_session_unit)})."
+            )
+        return problems
 
 
 class TreatmentArea(models.Model):
@@ -130,6 +227,14 @@ class TreatmentArea(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
+    )
+    max_volume_ml = models.DecimalField(
+        "most plausible volume per session (mL)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(20),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
+        help_text="A recorded or planned volume above this is refused as a typing error.",
     )
     technique = models.CharField(max_length=20, choices=Technique.choices)
     depth_mm = models.DecimalField("depth (mm)", max_digits=4, decimal_places=1)

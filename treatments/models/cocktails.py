@@ -12,7 +12,7 @@ from django.utils.functional import cached_property
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
-from treatments.models.catalog import Indication, Ingredient, Unit, convert, format_amount, units_fit
+from treatments.models.catalog import Indication, Ingredient, Unit, format_amount, units_fit
 
 
 class FrozenFormulation(Exception):
@@ -182,15 +182,12 @@ class FormulationLine(models.Model):
             raise ValidationError(
                 {"unit": f"{ingredient} is measured in {ingredient.unit}; {self.unit} does not convert to it."}
             )
-        if ingredient.max_amount is not None:
-            in_ingredient_unit = convert(self.amount, self.unit, ingredient.unit)
-            if in_ingredient_unit > ingredient.max_amount:
-                raise ValidationError(
-                    {
-                        "amount": f"{ingredient}: {format_amount(self.amount, self.unit)} is above the maximum of "
-                        f"{format_amount(ingredient.max_amount, ingredient.unit)} per session."
-                    }
-                )
+        try:
+            total_volume = self.formulation.total_volume_ml
+        except Formulation.DoesNotExist:
+            total_volume = None  # a line form on its own: its cocktail's volume is checked with the cocktail
+        if total_volume and (problems := ingredient.dose_problems(self.amount, self.unit, total_volume)):
+            raise ValidationError({"amount": problems})
 
 
 class SafetyAcknowledgement(models.Model):
