@@ -15,8 +15,8 @@ from clinic.forms import add_error_by_field
 from clinic.models import User
 from clinic.roles import Role, role_required
 from treatments import records, safety
-from treatments.access import LINES_WITH_INGREDIENTS, get_plan_for_user, get_session_for_user
-from treatments.cocktails import CocktailBlocked
+from treatments.access import get_plan_for_user, get_session_for_user
+from treatments.cocktails import CocktailBlocked, version_to_give
 from treatments.forms import (
     AmendSessionForm,
     LotFormSet,
@@ -24,7 +24,7 @@ from treatments.forms import (
     SessionAreaFormSet,
     StopPlanForm,
 )
-from treatments.models import Formulation, PlanArea, TreatmentPlan, TreatmentSession
+from treatments.models import PlanArea, TreatmentPlan, TreatmentSession
 from workday import visits
 
 SESSIONS_WITH_DETAILS = Prefetch(
@@ -73,7 +73,7 @@ def session_forms(request: HttpRequest, session: TreatmentSession):
     initial = {
         "done_at": timezone.localtime().replace(second=0, microsecond=0),
         "practitioner": request.user,
-        "formulation": session.plan.formulation.versions()[-1],
+        "formulation": version_to_give(session),
         "reaction": TreatmentSession.Reaction.NONE,
     }
     record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
@@ -106,9 +106,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, "This session cannot be recorded now.")
         return redirect(session)
-    cocktail = Formulation.objects.prefetch_related(LINES_WITH_INGREDIENTS).get(
-        pk=session.formulation_id or session.plan.formulation_id
-    )
+    cocktail = version_to_give(session)
     findings = safety.check_formulation_for_patient(
         patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
     )
