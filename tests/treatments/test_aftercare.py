@@ -28,8 +28,8 @@ def pdf_text(response) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
-def course(patient, derek, area="Face", sessions=3):
-    cocktail = FormulationFactory(patient=patient, created_by=derek, ingredients=[VITAMIN_C, ZINC], total_volume_ml=3)
+def course(patient, derek, area="Face", sessions=3, ingredients=(VITAMIN_C, ZINC)):
+    cocktail = FormulationFactory(patient=patient, created_by=derek, ingredients=ingredients, total_volume_ml=3)
     return plans.create_plan(
         patient=patient,
         formulation=cocktail,
