@@ -211,6 +211,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Mesoplan demo clinic")
 CLINIC_ADDRESS = os.environ.get("CLINIC_ADDRESS", "12 rue de la Paix, 75002 Paris")
 CLINIC_PHONE = os.environ.get("CLINIC_PHONE", "01 23 45 67 89")
+# Answered day and night: the aftercare sheet gives it for signs that cannot wait (blocked blood flow).
+CLINIC_OUT_OF_HOURS_PHONE = os.environ.get("CLINIC_OUT_OF_HOURS_PHONE", "06 12 34 56 78")
 # Patients may cancel from the portal up to this many hours before; 0 turns it off.
 PORTAL_CANCEL_HOURS = int(os.environ.get("CLINIC_PORTAL_CANCEL_HOURS", "24"))
 # Portal invitation links work once and for three days.

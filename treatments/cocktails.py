@@ -2,22 +2,28 @@
 revising it makes the next version."""
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
 from patients.models import Patient
 from treatments import safety
+from treatments.access import LINES_WITH_INGREDIENTS
 from treatments.models import (
     UNIT_KIND_AND_FACTOR,
     Formulation,
     FormulationLine,
     Ingredient,
+    TreatmentPlan,
+    TreatmentSession,
     Unit,
     convert,
     dose,
@@ -197,6 +203,37 @@ def revise_formulation(
             line.formulation = revised
         bulk_create_with_history(built, FormulationLine)
     return revised
+
+
+def versions_to_give(sessions: Iterable[TreatmentSession]) -> dict[UUID, Formulation]:
+    """The cocktail version each session is given, with its lines and ingredients: the one
+    recorded once it is done; before, the latest version of its course's cocktail, which the
+    recording form offers. A revision (say, B1 taken out) so reaches the prep list and the
+    documents at once, while the course keeps pointing at the version it was planned with."""
+    sessions = list(sessions)
+    recorded = {session.formulation_id for session in sessions if session.is_done}
+    lineages = {session.plan.formulation.lineage for session in sessions if not session.is_done}
+    versions = (
+        Formulation.objects.filter(Q(pk__in=recorded) | Q(lineage__in=lineages, next_versions__isnull=True))
+        .order_by("version")
+        .prefetch_related(LINES_WITH_INGREDIENTS)
+    )
+    by_pk, latest = {}, {}
+    for version in versions:
+        by_pk[version.pk] = latest[version.lineage] = version  # in version order: the last one is the latest
+    return {
+        session.pk: by_pk[session.formulation_id] if session.is_done else latest[session.plan.formulation.lineage]
+        for session in sessions
+    }
+
+
+def version_to_give(session: TreatmentSession) -> Formulation:
+    return versions_to_give([session])[session.pk]
+
+
+def current_version(plan: TreatmentPlan) -> Formulation:
+    """The version the course's next session is given (see `versions_to_give`)."""
+    return Formulation.objects.current().prefetch_related(LINES_WITH_INGREDIENTS).get(lineage=plan.formulation.lineage)
 
 
 def describe_line(line: FormulationLine | LineSpec) -> str:

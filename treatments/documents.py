@@ -12,8 +12,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.models import User
-from treatments.cocktails import describe_line
-from treatments.models import AftercareTopic, DocumentHandover, TreatmentArea, TreatmentPlan, TreatmentSession
+from treatments import safety
+from treatments.cocktails import current_version, describe_line, version_to_give
+from treatments.models import (
+    AftercareTopic,
+    DocumentHandover,
+    Formulation,
+    TreatmentArea,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 # Every sheet speaks of these two, even if the clinic deactivates their rows by mistake.
 ALWAYS_COVERED = ("Redness", "Swelling")
@@ -28,24 +36,32 @@ class NextVisit:
 
 
 def clinic_details() -> dict:
-    return {"name": settings.CLINIC_NAME, "address": settings.CLINIC_ADDRESS, "phone": settings.CLINIC_PHONE}
-
-
-def aftercare_sheet(session: TreatmentSession) -> dict:
-    """The aftercare sheet of a session done or seen today (it is handed over at the visit),
-    or the "before your session" sheet of one still to come."""
-    plan = session.plan
-    after = session.is_done or session.booked_day == timezone.localdate()
-    areas = areas_of(session)
-    formulation = session.formulation or plan.formulation
-    lines = list(formulation.lines.select_related("ingredient"))
-    by_kind = topics_for(areas=[area for area, _ in areas], ingredient_ids=[line.ingredient_id for line in lines])
     return {
-        "clinic": clinic_details(),
-        "session": session,
-        "plan": plan,
-        "patient": plan.patient,
-        "done": after,
+        "name": settings.CLINIC_NAME,
+        "address": settings.CLINIC_ADDRESS,
+        "phone": settings.CLINIC_PHONE,
+        "out_of_hours_phone": settings.CLINIC_OUT_OF_HOURS_PHONE,
+    }
+
+
+def aftercare_sheet(session: TreatmentSession, cocktail: Formulation | None = None) -> dict:
+    """The aftercare sheet of a recorded session, or the "before your session" sheet of one
+    not recorded yet (even on its day: what was given is not known before it is recorded).
+    `cocktail` is the version the session is given (`versions_to_give`), read if not passed.
+
+    A session still to come whose cocktail is blocked for the patient gets no sheet
+    ("withheld"): it would tell them to come while a dermatologist has to decide first."""
+    plan = session.plan
+    cocktail = cocktail or version_to_give(session)
+    sheet = {"clinic": clinic_details(), "session": session, "plan": plan, "patient": plan.patient}
+    if not session.is_done and blocked_for_patient(session, cocktail):
+        return sheet | {"withheld": True}
+    areas = areas_of(session)
+    lines = list(cocktail.lines.all())
+    by_kind = topics_for(areas=[area for area, _ in areas], ingredient_ids=[line.ingredient_id for line in lines])
+    return sheet | {
+        "withheld": False,
+        "done": session.is_done,
         "position": position_in_course(session),
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],
@@ -60,11 +76,25 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
     }
 
 
+def blocked_for_patient(session: TreatmentSession, cocktail: Formulation) -> bool:
+    """Whether safety blocks this cocktail for the patient on the session's day (today if
+    it is not booked, or booked for a day gone by)."""
+    today = timezone.localdate()
+    findings = safety.check_formulation_for_patient(
+        patient=session.plan.patient,
+        formulation=cocktail,
+        on_date=max(session.booked_day or today, today),
+        plan=session.plan,
+    )
+    return any(finding.is_block for finding in findings)
+
+
 def plan_document(plan: TreatmentPlan) -> dict:
     """The printable plan of a course: its sessions, what to do before each one and what to
-    expect after. `plan` comes with its sessions, areas and lines prefetched."""
+    expect after, with the cocktail version its next session is given. `plan` comes with
+    its sessions and areas prefetched."""
     planned_areas = list(plan.areas.all())
-    lines = list(plan.formulation.lines.all())
+    lines = list(current_version(plan).lines.all())
     by_kind = topics_for(
         areas=[planned.area for planned in planned_areas], ingredient_ids=[line.ingredient_id for line in lines]
     )
@@ -83,15 +113,16 @@ def plan_document(plan: TreatmentPlan) -> dict:
 
 def topics_for(*, areas: list[TreatmentArea], ingredient_ids: list[int]) -> dict[str, list[AftercareTopic]]:
     """The clinic's active aftercare topics, by kind, for all sessions and for these areas and
-    ingredients."""
-    topics = list(
+    ingredients: those that concern at least one of the areas, one per title."""
+    area_ids = {area.pk for area in areas}
+    candidates = (
         AftercareTopic.objects.filter(active=True)
-        .filter(
-            Q(area__isnull=True, ingredient__isnull=True)
-            | Q(area__in=[area.pk for area in areas])
-            | Q(ingredient__in=ingredient_ids)
-        )
+        .filter(Q(area__isnull=True, ingredient__isnull=True) | Q(area__in=area_ids) | Q(ingredient__in=ingredient_ids))
         .select_related("area", "ingredient")
+        .prefetch_related("not_for_areas")
+    )
+    topics = strictest_of_each_title(
+        [topic for topic in candidates if not area_ids or area_ids - {area.pk for area in topic.not_for_areas.all()}]
     )
     by_kind = {kind: [t for t in topics if t.kind == kind] for kind in AftercareTopic.Kind.values}
     effects = by_kind[AftercareTopic.Kind.EFFECT]
@@ -99,6 +130,21 @@ def topics_for(*, areas: list[TreatmentArea], ingredient_ids: list[int]) -> dict
         if not any(topic.title == title for topic in effects):
             effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, title=title, duration="a day or two"))
     return by_kind
+
+
+def strictest_of_each_title(topics: list[AftercareTopic]) -> list[AftercareTopic]:
+    """One topic per title, in the order of the first: the one that holds longest (an area's
+    "no sport 3 days" over the clinic's "24 hours"), or on a tie the more specific, whose
+    advice is written for the area or ingredient."""
+
+    def strictness(topic: AftercareTopic) -> tuple[float, bool]:
+        return (-1 if topic.hours is None else topic.hours), bool(topic.area_id or topic.ingredient_id)
+
+    chosen: dict[tuple[str, str], AftercareTopic] = {}
+    for topic in topics:
+        if topic.key not in chosen or strictness(topic) > strictness(chosen[topic.key]):
+            chosen[topic.key] = topic  # a dict keeps the place of the key's first topic
+    return list(chosen.values())
 
 
 def areas_of(session: TreatmentSession) -> list[tuple[TreatmentArea, Decimal]]:

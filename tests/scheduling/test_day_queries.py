@@ -69,7 +69,9 @@ def fill_today(derek, charlie):
 # Measured with 10 appointments.
 SCHEDULE_QUERIES = 5  # + appointments with patient, practitioner and room; working hours with practitioners
 SCHEDULE_BY_ROOM_QUERIES = 6  # + rooms
-TODAY_QUERIES = 7  # + appointments with what to prepare, plan areas, cocktail lines with ingredients; recent patients
+# + appointments with what to prepare, plan areas, cocktail lines with ingredients; the cocktail
+# versions to give with their lines (treatments.cocktails.versions_to_give); recent patients
+TODAY_QUERIES = 9
 
 
 @pytest.mark.parametrize("count", [10, 500])

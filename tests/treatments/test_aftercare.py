@@ -28,12 +28,13 @@ def pdf_text(response) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
-def course(patient, derek, area="Face", sessions=3):
-    cocktail = FormulationFactory(patient=patient, created_by=derek, ingredients=[VITAMIN_C, ZINC], total_volume_ml=3)
+def course(patient, derek, area="Face", sessions=3, ingredients=(VITAMIN_C, ZINC)):
+    cocktail = FormulationFactory(patient=patient, created_by=derek, ingredients=ingredients, total_volume_ml=3)
+    treated = TreatmentArea.objects.get(name=area)
     return plans.create_plan(
         patient=patient,
         formulation=cocktail,
-        areas=[plans.AreaVolume(TreatmentArea.objects.get(name=area), Decimal(2))],
+        areas=[plans.AreaVolume(treated, min(treated.typical_volume_ml, Decimal(2)))],
         start_date=timezone.localdate(),
         sessions_planned=sessions,
         interval_days=14,
@@ -89,7 +90,7 @@ def test_an_edited_topic_changes_the_next_sheet(client, derek, alice):
     session = done(course(alice, derek).sessions.get(number=1), derek)
     AftercareTopic.objects.filter(title="No make-up on the treated skin").update(duration="36 hours")
     client.force_login(derek)
-    assert "No make-up on the treated skin 36 hours" in pdf_text(client.get(f"/sessions/{session.pk}/aftercare.pdf"))
+    assert "No make-up on the treated skin: 36 hours" in pdf_text(client.get(f"/sessions/{session.pk}/aftercare.pdf"))
 
 
 def test_a_session_to_come_gets_the_before_your_session_sheet(client, derek, alice):
@@ -151,14 +152,14 @@ def test_the_morning_batch_has_one_sheet_per_session_today(client, derek, charli
     assert response["Content-Type"] == "application/pdf"
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages]
     # One sheet each, in appointment order, each starting on a new page under the letterhead;
-    # seen today, each is the after-the-visit version.
+    # not recorded yet, each is the before-your-session version.
     first_pages = [page for page in pages if "Telephone 01 23 45 67 89" in page]
     assert [name for page in first_pages for name in ("Ana", "Bea", "Cid") if f"{name} Today" in page] == [
         "Ana",
         "Bea",
         "Cid",
     ]
-    assert all("After your mesotherapy session" in page for page in first_pages)
+    assert all("Before your mesotherapy session" in page for page in first_pages)
 
 
 def test_the_portal_lists_only_the_patients_own_documents(client, derek, alice, bob):

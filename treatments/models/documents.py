@@ -1,15 +1,48 @@
+import math
+import re
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from treatments.models.catalog import Ingredient, TreatmentArea
 from treatments.models.courses import TreatmentPlan, TreatmentSession
 
+HOURS_PER_UNIT = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 30}
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+NUMBER = r"\d+|" + "|".join(NUMBER_WORDS)
+# "24 hours", "2 to 3 days", "one to two weeks", "48 hours, then sunscreen for a week"
+FIGURE = re.compile(
+    rf"\b(?P<number>{NUMBER})(?:\s*(?:to|-|–|or)\s*(?P<upper>{NUMBER}))?\s*(?P<unit>hour|day|week|month)s?\b",
+    re.IGNORECASE,
+)
+
+
+def number(word: str) -> int:
+    return NUMBER_WORDS.get(word.lower()) or int(word)
+
+
+def hours_of(duration: str) -> float | None:
+    """How long a duration holds, in hours, to compare instructions: the longest figure it
+    names ("2 to 3 days" is 72), infinite for "always", None when it names none."""
+    if duration.strip().lower() == "always":
+        return math.inf
+    figures = [
+        max(number(m["number"]), number(m["upper"] or "0")) * HOURS_PER_UNIT[m["unit"].lower()]
+        for m in FIGURE.finditer(duration)
+    ]
+    return max(figures, default=None)
+
 
 class AftercareTopic(models.Model):
     """One line of an aftercare sheet, editable by the clinic: an effect to expect, an
     instruction, a warning sign, or advice before a session. With an area or an ingredient it
-    appears only on sheets of sessions that treat that area or contain that ingredient."""
+    appears only on sheets of sessions that treat that area or contain that ingredient.
+
+    Topics of one kind with the same title are one line on a sheet: when several apply
+    (the clinic's default, an area's, an ingredient's), the one that holds longest is printed
+    and the others are left out, so a sheet never gives two durations for one instruction."""
 
     class Kind(models.TextChoices):
         EFFECT = "effect", "What you may notice"
@@ -23,6 +56,12 @@ class AftercareTopic(models.Model):
     advice = models.TextField(blank=True, help_text="What to do, in plain words.")
     area = models.ForeignKey(TreatmentArea, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     ingredient = models.ForeignKey(Ingredient, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    not_for_areas = models.ManyToManyField(
+        TreatmentArea,
+        blank=True,
+        related_name="+",
+        help_text="Left out of sheets that treat only these areas (no make-up instruction for the scalp).",
+    )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the sheet.")
     active = models.BooleanField(default=True)
 
@@ -38,6 +77,22 @@ class AftercareTopic(models.Model):
     def __str__(self) -> str:
         scope = self.area or self.ingredient or "all sessions"
         return f"{self.get_kind_display()}: {self.title} ({scope})"
+
+    def clean(self) -> None:
+        # Instructions with the same title are compared by how long they hold.
+        if self.kind == self.Kind.INSTRUCTION and self.hours is None:
+            raise ValidationError(
+                {"duration": 'Give the duration in hours, days, weeks or months (e.g. "48 hours"), or "always".'}
+            )
+
+    @property
+    def hours(self) -> float | None:
+        return hours_of(self.duration)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Topics with the same key are one line on a sheet."""
+        return self.kind, " ".join(self.title.lower().split())
 
 
 class DocumentHandover(models.Model):

@@ -20,13 +20,13 @@ from treatments.models import DocumentHandover
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, Role.PATIENT)
 def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    if session.is_called_off:
-        return render(request, "treatments/no_sheet.html", {"session": session})
-    sheet = documents.aftercare_sheet(session)
+    sheet = None if session.is_called_off else documents.aftercare_sheet(session)
+    if sheet is None or sheet["withheld"]:
+        return no_sheet_page(request, session)
     documents.record_download(
         document=DocumentHandover.Document.AFTERCARE, session=session, by=request.user, ip_address=client_ip(request)
     )
-    kind = "aftercare" if sheet["done"] else "before-your-session"  # "done": the after-visit version
+    kind = "aftercare" if sheet["done"] else "before-your-session"
     filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
     return WeasyTemplateResponse(
         request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename, attachment=False
@@ -37,11 +37,16 @@ def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
 def aftercare_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    if session.is_called_off:
-        return render(request, "treatments/no_sheet.html", {"session": session})
-    return render(
-        request, "documents/aftercare.html", {"sheets": [documents.aftercare_sheet(session)], "preview": True}
-    )
+    sheet = None if session.is_called_off else documents.aftercare_sheet(session)
+    if sheet is None or sheet["withheld"]:
+        return no_sheet_page(request, session)
+    return render(request, "documents/aftercare.html", {"sheets": [sheet], "preview": True})
+
+
+def no_sheet_page(request: HttpRequest, session) -> HttpResponse:
+    """In place of a sheet: the session is called off, or on clinical hold (a sheet would
+    tell the patient to come while a dermatologist has to decide first)."""
+    return render(request, "treatments/no_sheet.html", {"session": session, "clinic": documents.clinic_details()})
 
 
 @require_POST

@@ -14,9 +14,10 @@ from clinic.forms import add_error_by_field
 from clinic.models import User
 from clinic.roles import Role, role_required
 from treatments import overrides, records, safety
-from treatments.access import LINES_WITH_INGREDIENTS, get_session_for_user
+from treatments.access import get_session_for_user
+from treatments.cocktails import version_to_give
 from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
-from treatments.models import Formulation, TreatmentSession
+from treatments.models import TreatmentSession
 from workday import visits
 
 NOT_AMENDED = {"reason", "acknowledgement_reason", "override_reason", "overridden_rules"}
@@ -28,7 +29,7 @@ def session_forms(request: HttpRequest, session: TreatmentSession):
     initial = {
         "done_at": timezone.localtime().replace(second=0, microsecond=0),
         "practitioner": request.user,
-        "formulation": session.plan.formulation.versions()[-1],
+        "formulation": version_to_give(session),
         "reaction": TreatmentSession.Reaction.NONE,
     }
     record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
@@ -108,9 +109,7 @@ def session_page(
     override_keys: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    cocktail = Formulation.objects.prefetch_related(LINES_WITH_INGREDIENTS).get(
-        pk=session.formulation_id or session.plan.formulation_id
-    )
+    cocktail = version_to_give(session)
     findings = safety.check_formulation_for_patient(
         patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
     )

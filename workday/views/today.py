@@ -9,7 +9,7 @@ from django_weasyprint import WeasyTemplateResponse
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
-from treatments import documents
+from treatments import cocktails, documents
 from treatments.models import TreatmentSession
 
 
@@ -17,9 +17,15 @@ from treatments.models import TreatmentSession
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
-    appointments = Appointment.objects.agenda_of(user, timezone.localdate())
+    appointments = list(
+        Appointment.objects.agenda_of(user, timezone.localdate()).with_what_to_prepare().order_by("start")
+    )
+    to_give = cocktails.versions_to_give(appointment.session for appointment in appointments if appointment.session)
+    for appointment in appointments:
+        # What to prepare is the version the session is given, not the one the course was planned with.
+        appointment.cocktail = to_give.get(appointment.session_id)
     context = {
-        "appointments": appointments.with_what_to_prepare().order_by("start"),
+        "appointments": appointments,
         "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
     }
     return render(request, "workday/today.html", context)
@@ -28,7 +34,8 @@ def today(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK)
 def today_print(request: HttpRequest) -> HttpResponse:
-    """Today's sheets in one PDF, one per session, in the order of the appointments."""
+    """Today's sheets in one PDF, one per session, in the order of the appointments; a page
+    saying so in place of the sheet of a session on clinical hold."""
     appointments = (
         Appointment.objects.agenda_of(request.user, timezone.localdate())
         .live()
@@ -40,7 +47,8 @@ def today_print(request: HttpRequest) -> HttpResponse:
     sessions = [appointment.session for appointment in appointments]
     if not sessions:
         return render(request, "treatments/no_sheet.html", {"today": True})
-    sheets = [documents.aftercare_sheet(session) for session in sessions]
+    to_give = cocktails.versions_to_give(sessions)
+    sheets = [documents.aftercare_sheet(session, to_give[session.pk]) for session in sessions]
     return WeasyTemplateResponse(
         request,
         "documents/aftercare.html",
