@@ -10,11 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic import roles
 from clinic.models import User
 from patients.models import Patient
-from scheduling.models import APPOINTMENT_MINUTES, Appointment, AppointmentChange, Room, TimeOff, WorkingHours
+from scheduling.models import (
+    APPOINTMENT_MINUTES,
+    STATUS_ACTIONS,
+    Appointment,
+    AppointmentChange,
+    Room,
+    TimeOff,
+    WorkingHours,
+)
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession
 
@@ -285,30 +294,41 @@ def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by
     return cancelled
 
 
-# What each status button may do, from which status.
-TRANSITIONS = {
-    "check_in": (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, "Checked in"),
-    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, "Done"),
-    "no_show": (Appointment.Status.BOOKED, Appointment.Status.NO_SHOW, "Marked as no-show"),
-}
-
-
 def set_appointment_status(*, appointment: Appointment, action: str, changed_by: User) -> Appointment:
-    if action not in TRANSITIONS:
-        raise ValidationError("Unknown action.")
-    required, new_status, description = TRANSITIONS[action]
-    with transaction.atomic():
-        appointment = locked(appointment.pk)
-        if appointment.status != required:
-            raise ValidationError(
-                f"The appointment is {appointment.get_status_display().lower()}; it cannot be "
-                f"{description.lower()} now."
-            )
-        if action in ("check_in", "no_show") and not appointment.is_today:
-            raise ValidationError("Only today's appointments can be checked in or marked as no-show.")
-        appointment.status = new_status
-        appointment.save(update_fields=["status", "updated_at"])
-        AppointmentChange.objects.log(appointment, by=changed_by, description=description)
-        if new_status == Appointment.Status.NO_SHOW and appointment.session_id:
-            plans.release_booking(session=appointment.session)
+    """Press a status button (scheduling.models.STATUS_ACTIONS) on the appointment, read again
+    under its lock. A no-show marks its course session missed; undoing it, the same day,
+    books the session again, if the slot is still free and nothing else happened to the
+    session meanwhile (SlotTaken, ValidationError)."""
+    try:
+        with transaction.atomic():
+            appointment = locked(appointment.pk)
+            if refusal := appointment.status_refusal(action):
+                raise ValidationError(refusal)
+            _required, new_status, description, _label = STATUS_ACTIONS[action]
+            if action == "undo_no_show":
+                ensure_no_show_undoable(appointment)
+            appointment.status = new_status
+            appointment.save(update_fields=["status", "updated_at"])
+            AppointmentChange.objects.log(appointment, by=changed_by, description=description)
+            if appointment.session_id and action == "no_show":
+                plans.mark_missed(session=appointment.session)
+            elif appointment.session_id and action == "undo_no_show":
+                plans.mark_booked(
+                    session=appointment.session, start=appointment.start, practitioner=appointment.practitioner
+                )
+    except IntegrityError as error:
+        raise refused_by_constraint(error) from None
     return appointment
+
+
+def ensure_no_show_undoable(appointment: Appointment) -> None:
+    """The patient came after all: their slot must still be free, and their course session
+    still missed (not booked again, recorded, skipped or stopped since)."""
+    ensure_free(appointment)
+    if appointment.session_id:
+        session = plans.locked_session(appointment.session_id)
+        if session.status != TreatmentSession.Status.MISSED:
+            raise ValidationError(
+                _("Session %(number)s is %(status)s now: the no-show stands.")
+                % {"number": session.number, "status": session.get_status_display().lower()}
+            )
