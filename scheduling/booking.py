@@ -283,12 +283,22 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
 def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by: User) -> list[Appointment]:
     """Cancel the course's appointments not yet done (booked or checked in, earlier today
     too), with the reason on each; the caller has cancelled the sessions themselves."""
+    return cancel_open(Appointment.objects.filter(session__plan=plan), reason=reason, cancelled_by=cancelled_by)
+
+
+def cancel_session_appointments(*, session: TreatmentSession, reason: str, cancelled_by: User) -> list[Appointment]:
+    """Cancel the session's appointments not yet done, with the reason on each; the caller
+    has skipped the session itself."""
+    return cancel_open(Appointment.objects.filter(session=session), reason=reason, cancelled_by=cancelled_by)
+
+
+def cancel_open(appointments, *, reason: str, cancelled_by: User) -> list[Appointment]:
+    """Cancel those of `appointments` still open (booked or checked in), locked, each with the reason."""
     with transaction.atomic():
         cancelled = []
-        open_appointments = Appointment.objects.select_for_update().filter(
-            session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
-        )
-        for appointment in open_appointments:
+        for appointment in appointments.select_for_update().filter(
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
+        ):
             mark_cancelled(appointment, reason=reason, by=cancelled_by)
             cancelled.append(appointment)
     return cancelled
