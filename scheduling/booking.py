@@ -126,6 +126,14 @@ def ensure_free(appointment: Appointment) -> None:
         raise SlotTaken(describe_clash(clash, appointment))
 
 
+def is_free(appointment: Appointment) -> bool:
+    try:
+        ensure_free(appointment)
+    except SlotTaken:
+        return False
+    return True
+
+
 def refused_by_constraint(error: IntegrityError) -> SlotTaken:
     """PostgreSQL: a concurrent booking won and the exclusion constraint refused ours."""
     message = str(error)
@@ -261,12 +269,22 @@ def mark_cancelled(appointment: Appointment, *, reason: str, by: User) -> None:
 
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
     """Once a session is recorded, its appointment that day is done, and one still to come is
-    cancelled: otherwise the patient would come back for a session already given."""
+    cancelled: otherwise the patient would come back for a session already given. A no-show
+    that day is done too (the patient came after all), unless the session was booked again
+    or the slot went to someone else."""
     with transaction.atomic():
         day = timezone.localtime(session.done_at).date()
         settled = []
-        for appointment in Appointment.objects.select_for_update().filter(session=session).live():
+        appointments = list(
+            Appointment.objects.select_for_update().filter(
+                Q(status__in=Appointment.LIVE) | Q(status=Appointment.Status.NO_SHOW), session=session
+            )
+        )
+        booked_again = any(appointment.is_live for appointment in appointments)
+        for appointment in appointments:
             if timezone.localtime(appointment.start).date() == day:
+                if appointment.status == Appointment.Status.NO_SHOW and (booked_again or not is_free(appointment)):
+                    continue
                 if appointment.status != Appointment.Status.DONE:
                     appointment.status = Appointment.Status.DONE
                     appointment.save(update_fields=["status", "updated_at"])
@@ -274,7 +292,7 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
                         appointment, by=settled_by, description="Done: the session was recorded"
                     )
                     settled.append(appointment)
-            elif appointment.start > timezone.now():
+            elif appointment.is_live and appointment.start > timezone.now():
                 mark_cancelled(appointment, reason=f"The session was recorded on {day:%d/%m/%Y}", by=settled_by)
                 settled.append(appointment)
     return settled

@@ -159,10 +159,32 @@ def test_a_missed_session_is_booked_again_and_spaced_as_not_done(
     assert course.sessions.get(number=2).earliest_date == TUESDAY + timedelta(days=7)
 
 
-def test_a_missed_session_can_still_be_recorded_when_the_patient_comes_late(derek, charlie, session_visit, late):
+def test_a_patient_marked_no_show_who_comes_late_is_recorded_and_the_visit_done(derek, charlie, session_visit, late):
     booking.set_appointment_status(appointment=session_visit, action="no_show", changed_by=charlie)
+
     recorded = record_visit_of(session_of(session_visit), by=derek)
+
     assert recorded.status == TreatmentSession.Status.DONE
+    session_visit.refresh_from_db()
+    assert session_visit.status == Appointment.Status.DONE
+    assert session_visit.changes.last().description == "Done: the session was recorded"
+
+
+def test_a_no_show_whose_slot_went_to_someone_else_stays_a_no_show(derek, charlie, room1, bob, session_visit, late):
+    booking.set_appointment_status(appointment=session_visit, action="no_show", changed_by=charlie)
+    Appointment.objects.create(
+        patient=bob,
+        practitioner=derek,
+        room=room1,
+        start=at(MONDAY, "10:00"),
+        end=at(MONDAY, "10:30"),
+        booked_by=charlie,
+    )
+
+    record_visit_of(session_of(session_visit), by=derek)
+
+    session_visit.refresh_from_db()
+    assert session_visit.status == Appointment.Status.NO_SHOW
 
 
 # Undoing a no-show, the same day
