@@ -309,3 +309,30 @@ def test_an_appointment_outside_a_course_is_still_marked_done(client, charlie, d
 
     visit.refresh_from_db()
     assert visit.status == Appointment.Status.DONE
+
+
+def test_booking_the_rest_of_the_course_books_the_missed_session_first(client, charlie, session_visit, late):
+    booking.set_appointment_status(appointment=session_visit, action="no_show", changed_by=charlie)
+    course = session_visit.session.plan
+    client.force_login(charlie)
+
+    response = client.post(f"/plans/{course.pk}/book/", {"practitioner": course.prescriber.pk, "minutes": 30})
+
+    assert response.status_code == 302
+    missed = session_of(session_visit)
+    assert missed.status == TreatmentSession.Status.BOOKED
+    assert missed.appointments.live().get().start > session_visit.start
+
+
+def test_stopping_a_course_calls_off_its_missed_session_and_resuming_plans_it_again(
+    client, charlie, derek, session_visit, late
+):
+    booking.set_appointment_status(appointment=session_visit, action="no_show", changed_by=charlie)
+    course = session_visit.session.plan
+    client.force_login(derek)
+
+    client.post(f"/plans/{course.pk}/stop/", {"reason": "Patient moving abroad"})
+    assert session_of(session_visit).status == TreatmentSession.Status.CANCELLED
+    client.post(f"/plans/{course.pk}/resume/", {"reason": "Patient stayed in France after all"})
+
+    assert session_of(session_visit).status == TreatmentSession.Status.PLANNED
