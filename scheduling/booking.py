@@ -10,11 +10,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clinic import roles
 from clinic.models import User
 from patients.models import Patient
-from scheduling.models import APPOINTMENT_MINUTES, Appointment, AppointmentChange, Room, TimeOff, WorkingHours
+from scheduling.models import (
+    APPOINTMENT_MINUTES,
+    STATUS_ACTIONS,
+    Appointment,
+    AppointmentChange,
+    Room,
+    TimeOff,
+    WorkingHours,
+)
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession
 
@@ -115,6 +124,14 @@ def ensure_free(appointment: Appointment) -> None:
     )
     if clash:
         raise SlotTaken(describe_clash(clash, appointment))
+
+
+def is_free(appointment: Appointment) -> bool:
+    try:
+        ensure_free(appointment)
+    except SlotTaken:
+        return False
+    return True
 
 
 def refused_by_constraint(error: IntegrityError) -> SlotTaken:
@@ -252,12 +269,22 @@ def mark_cancelled(appointment: Appointment, *, reason: str, by: User) -> None:
 
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
     """Once a session is recorded, its appointment that day is done, and one still to come is
-    cancelled: otherwise the patient would come back for a session already given."""
+    cancelled: otherwise the patient would come back for a session already given. A no-show
+    that day is done too (the patient came after all), unless the session was booked again
+    or the slot went to someone else."""
     with transaction.atomic():
         day = timezone.localtime(session.done_at).date()
         settled = []
-        for appointment in Appointment.objects.select_for_update().filter(session=session).live():
+        appointments = list(
+            Appointment.objects.select_for_update().filter(
+                Q(status__in=Appointment.LIVE) | Q(status=Appointment.Status.NO_SHOW), session=session
+            )
+        )
+        booked_again = any(appointment.is_live for appointment in appointments)
+        for appointment in appointments:
             if timezone.localtime(appointment.start).date() == day:
+                if appointment.status == Appointment.Status.NO_SHOW and (booked_again or not is_free(appointment)):
+                    continue
                 if appointment.status != Appointment.Status.DONE:
                     appointment.status = Appointment.Status.DONE
                     appointment.save(update_fields=["status", "updated_at"])
@@ -265,7 +292,7 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
                         appointment, by=settled_by, description="Done: the session was recorded"
                     )
                     settled.append(appointment)
-            elif appointment.start > timezone.now():
+            elif appointment.is_live and appointment.start > timezone.now():
                 mark_cancelled(appointment, reason=f"The session was recorded on {day:%d/%m/%Y}", by=settled_by)
                 settled.append(appointment)
     return settled
@@ -274,41 +301,62 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
 def cancel_course_appointments(*, plan: TreatmentPlan, reason: str, cancelled_by: User) -> list[Appointment]:
     """Cancel the course's appointments not yet done (booked or checked in, earlier today
     too), with the reason on each; the caller has cancelled the sessions themselves."""
+    return cancel_open(Appointment.objects.filter(session__plan=plan), reason=reason, cancelled_by=cancelled_by)
+
+
+def cancel_session_appointments(*, session: TreatmentSession, reason: str, cancelled_by: User) -> list[Appointment]:
+    """Cancel the session's appointments not yet done, with the reason on each; the caller
+    has skipped the session itself."""
+    return cancel_open(Appointment.objects.filter(session=session), reason=reason, cancelled_by=cancelled_by)
+
+
+def cancel_open(appointments, *, reason: str, cancelled_by: User) -> list[Appointment]:
+    """Cancel those of `appointments` still open (booked or checked in), locked, each with the reason."""
     with transaction.atomic():
         cancelled = []
-        open_appointments = Appointment.objects.select_for_update().filter(
-            session__plan=plan, status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
-        )
-        for appointment in open_appointments:
+        for appointment in appointments.select_for_update().filter(
+            status__in=[Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN]
+        ):
             mark_cancelled(appointment, reason=reason, by=cancelled_by)
             cancelled.append(appointment)
     return cancelled
 
 
-# What each status button may do, from which status.
-TRANSITIONS = {
-    "check_in": (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, "Checked in"),
-    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, "Done"),
-    "no_show": (Appointment.Status.BOOKED, Appointment.Status.NO_SHOW, "Marked as no-show"),
-}
-
-
 def set_appointment_status(*, appointment: Appointment, action: str, changed_by: User) -> Appointment:
-    if action not in TRANSITIONS:
-        raise ValidationError("Unknown action.")
-    required, new_status, description = TRANSITIONS[action]
-    with transaction.atomic():
-        appointment = locked(appointment.pk)
-        if appointment.status != required:
-            raise ValidationError(
-                f"The appointment is {appointment.get_status_display().lower()}; it cannot be "
-                f"{description.lower()} now."
-            )
-        if action in ("check_in", "no_show") and not appointment.is_today:
-            raise ValidationError("Only today's appointments can be checked in or marked as no-show.")
-        appointment.status = new_status
-        appointment.save(update_fields=["status", "updated_at"])
-        AppointmentChange.objects.log(appointment, by=changed_by, description=description)
-        if new_status == Appointment.Status.NO_SHOW and appointment.session_id:
-            plans.release_booking(session=appointment.session)
+    """Press a status button (scheduling.models.STATUS_ACTIONS) on the appointment, read again
+    under its lock. A no-show marks its course session missed; undoing it, the same day,
+    books the session again, if the slot is still free and nothing else happened to the
+    session meanwhile (SlotTaken, ValidationError)."""
+    try:
+        with transaction.atomic():
+            appointment = locked(appointment.pk)
+            if refusal := appointment.status_refusal(action):
+                raise ValidationError(refusal)
+            _required, new_status, description, _label = STATUS_ACTIONS[action]
+            if action == "undo_no_show":
+                ensure_no_show_undoable(appointment)
+            appointment.status = new_status
+            appointment.save(update_fields=["status", "updated_at"])
+            AppointmentChange.objects.log(appointment, by=changed_by, description=description)
+            if appointment.session_id and action == "no_show":
+                plans.mark_missed(session=appointment.session)
+            elif appointment.session_id and action == "undo_no_show":
+                plans.mark_booked(
+                    session=appointment.session, start=appointment.start, practitioner=appointment.practitioner
+                )
+    except IntegrityError as error:
+        raise refused_by_constraint(error) from None
     return appointment
+
+
+def ensure_no_show_undoable(appointment: Appointment) -> None:
+    """The patient came after all: their slot must still be free, and their course session
+    still missed (not booked again, recorded, skipped or stopped since)."""
+    ensure_free(appointment)
+    if appointment.session_id:
+        session = plans.locked_session(appointment.session_id)
+        if session.status != TreatmentSession.Status.MISSED:
+            raise ValidationError(
+                _("Session %(number)s is %(status)s now: the no-show stands.")
+                % {"number": session.number, "status": session.get_status_display().lower()}
+            )

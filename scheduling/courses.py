@@ -14,7 +14,6 @@ from scheduling.models import APPOINTMENT_MINUTES, Appointment
 from scheduling.slots import Slot, free_slots
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession, booking_window
-from treatments.series import plan_series
 
 
 def course_minutes(plan: TreatmentPlan) -> int:
@@ -50,12 +49,13 @@ def propose_course_bookings(
     """For each session still to book, the free slot with `practitioner` nearest its target day
     (then moving out through its window), preferring `weekday` and `time_of_day`. Each proposed
     day re-spaces the windows after it, as booking it will."""
-    sessions = list(plan.sessions.filter(status=TreatmentSession.Status.PLANNED).order_by("number"))
-    known = plans.actual_dates(plan)
+    course = list(plan.sessions.order_by("number"))
+    sessions = [session for session in course if session.status in TreatmentSession.AWAITING_BOOKING]
+    known = plans.known_days(course)
     today = timezone.localdate()
     proposals = []
     for session in sessions:
-        planned = {p.number: p for p in plan_series(plans.rules_of(plan), plan.start_date, known, strict=False)}
+        planned = {p.number: p for p in plans.series_of(plan, course, known)}
         window = planned[session.number]
         earliest, latest = booking_window(window.earliest, window.latest, today)
         target = min(max(window.target, earliest), latest)

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -181,12 +183,64 @@ class Appointment(models.Model):
     def is_today(self) -> bool:
         return timezone.localtime(self.start).date() == timezone.localdate()
 
+    def status_refusal(self, action: str, now: datetime | None = None) -> str:
+        """Why the status button `action` (see STATUS_ACTIONS) cannot change this appointment
+        now, or "" when it can; scheduling.booking.set_appointment_status asks again under the lock."""
+        if action not in STATUS_ACTIONS:
+            return _("Unknown action.")
+        required, _new_status, description, _label = STATUS_ACTIONS[action]
+        if action == "undo_no_show" and self.status != required:
+            return _("The appointment is %(status)s, not a no-show: there is nothing to undo.") % {
+                "status": self.get_status_display().lower()
+            }
+        if self.status != required:
+            return _("The appointment is %(status)s; it cannot be %(change)s now.") % {
+                "status": self.get_status_display().lower(),
+                "change": description.lower(),
+            }
+        now = now or timezone.now()
+        if action == "done" and self.session_id:
+            return _(
+                "A course session's appointment is done when the session is recorded: record it on the session's page."
+            )
+        if action in ("check_in", "no_show") and not self.is_today:
+            return _("Only today's appointments can be checked in or marked as no-show.")
+        if action == "no_show" and now < self.start:
+            return _("The appointment starts at %(time)s: mark a no-show once it has started.") % {
+                "time": timezone.localtime(self.start).strftime("%H:%M")
+            }
+        if action == "undo_no_show" and not self.is_today:
+            return _("A no-show can be undone only on the day of the appointment.")
+        return ""
+
+    @property
+    def status_actions(self) -> list[tuple[str, str]]:
+        """The status buttons to offer now, as (action, label)."""
+        now = timezone.now()
+        return [(action, spec[3]) for action, spec in STATUS_ACTIONS.items() if not self.status_refusal(action, now)]
+
     def clean(self) -> None:
         if not (self.start and self.end):
             return  # clean_fields() has reported it already
         local = timezone.localtime(self.start)
         if self.minutes not in APPOINTMENT_MINUTES or local.minute % GRID_MINUTES or local.second:
             raise ValidationError({"start": "Book 30, 45 or 60 minutes, starting on a quarter hour."})
+
+
+# What each status button does: from which status, to which, the line it writes in the
+# appointment's history, and the button's label. A no-show comes only from booked, so undoing
+# it brings the appointment back to booked.
+STATUS_ACTIONS = {
+    "check_in": (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, "Checked in", gettext_lazy("Check in")),
+    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, "Done", gettext_lazy("Done")),
+    "no_show": (Appointment.Status.BOOKED, Appointment.Status.NO_SHOW, "Marked as no-show", gettext_lazy("No-show")),
+    "undo_no_show": (
+        Appointment.Status.NO_SHOW,
+        Appointment.Status.BOOKED,
+        "No-show undone",
+        gettext_lazy("Undo the no-show"),
+    ),
+}
 
 
 class AppointmentChangeManager(models.Manager):

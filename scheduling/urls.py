@@ -11,6 +11,7 @@ urlpatterns = [
     path("appointments/<uuid:pk>/reschedule/", views.appointment_reschedule, name="appointment_reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),
     path("appointments/<uuid:pk>/status/", views.appointment_status, name="appointment_status"),
+    path("appointments/<uuid:pk>/no-show/", views.appointment_no_show, name="appointment_no_show"),
     path("appointments/<uuid:pk>/calendar.ics", views.appointment_ics, name="appointment_ics"),
     path("plans/<uuid:pk>/book/", views.plan_book, name="plan_book"),
     path("calendar/", views.my_calendar, name="my_calendar"),

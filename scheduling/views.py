@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -172,20 +173,45 @@ def appointment_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect(appointment)
 
 
+def next_page(request: HttpRequest, appointment: Appointment) -> HttpResponse:
+    """Back to the day's list when the button was pressed there, else to the appointment."""
+    if request.POST.get("next", request.GET.get("next")) == "/today/":
+        return redirect("/today/")
+    return redirect(appointment)
+
+
 @require_POST
 @role_required(*STAFF)
 def appointment_status(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
+    action = request.POST.get("action", "")
+    if action == "no_show" and request.POST.get("confirmed") != "yes":
+        # A no-show is said out loud before it is written: the confirm page asks first.
+        return redirect(confirmation_url(appointment, request.POST.get("next")))
     try:
-        booking.set_appointment_status(
-            appointment=appointment, action=request.POST.get("action", ""), changed_by=request.user
-        )
+        booking.set_appointment_status(appointment=appointment, action=action, changed_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    next_url = request.POST.get("next")
-    if next_url in ("/today/",):
-        return redirect(next_url)
-    return redirect(appointment)
+    except booking.SlotTaken as taken:
+        messages.error(request, str(taken))
+    return next_page(request, appointment)
+
+
+def confirmation_url(appointment: Appointment, next_url: str | None) -> str:
+    url = reverse("appointment_no_show", args=[appointment.pk])
+    return f"{url}?next=/today/" if next_url == "/today/" else url
+
+
+@require_GET
+@role_required(*STAFF)
+def appointment_no_show(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Asks before marking a no-show; the answer posts to appointment_status."""
+    appointment = get_appointment_for_user(request.user, pk)
+    if refusal := appointment.status_refusal("no_show"):
+        messages.error(request, refusal)
+        return next_page(request, appointment)
+    context = {"appointment": appointment, "next": "/today/" if request.GET.get("next") == "/today/" else ""}
+    return render(request, "scheduling/no_show_confirm.html", context)
 
 
 @require_http_methods(["GET", "POST"])

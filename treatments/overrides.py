@@ -81,11 +81,12 @@ def spacing_breaches(session: TreatmentSession, day: date, rules: SeriesRules) -
 
 
 def order_breaches(session: TreatmentSession) -> list[Breach]:
-    """Sessions are given in their course's order: earlier ones still to come come first."""
+    """Sessions are given in their course's order: earlier ones still to come (planned,
+    booked, or missed and to book again) come first; a skipped one no longer counts."""
     waiting = list(
-        session.plan.sessions.filter(
-            number__lt=session.number, status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
-        ).values_list("number", flat=True)
+        session.plan.sessions.filter(number__lt=session.number, status__in=TreatmentSession.STILL_TO_COME).values_list(
+            "number", flat=True
+        )
     )
     if not waiting:
         return []

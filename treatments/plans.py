@@ -1,8 +1,10 @@
-"""Courses of sessions: planning them, starting and stopping them, keeping the dates right.
+"""Courses of sessions: planning them, starting, stopping and resuming them, skipping a
+session, keeping the dates right.
 
 The dates come from treatments/series.py; this module stores them and re-spaces the rest of
 a course whenever a session's real date is known: done (treatments/records.py) or booked
-(scheduling tells it through mark_booked and release_booking).
+(scheduling tells it through mark_booked, release_booking and mark_missed), or when a
+session is skipped or the course resumed.
 """
 
 import logging
@@ -14,9 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
+from clinic.reasons import reason_error
 from patients.models import Patient
 from treatments import safety
 from treatments.cocktails import CocktailBlocked, LineSpec, areas_error, compose_formulation
@@ -348,43 +352,73 @@ def mark_booked(*, session: TreatmentSession, start: datetime, practitioner: Use
 
 
 def release_booking(*, session: TreatmentSession) -> TreatmentSession:
-    """The appointment that booked `session` is cancelled or missed: it is to book again."""
+    """The appointment that booked `session` is cancelled: it is to book again."""
+    return unbook(session, TreatmentSession.Status.PLANNED)
+
+
+def mark_missed(*, session: TreatmentSession) -> TreatmentSession:
+    """The appointment that booked `session` was a no-show: the session is missed, stays in
+    the course to book again, and the sessions after it are spaced as if it were not done.
+    Undoing the no-show books it again (mark_booked)."""
+    return unbook(session, TreatmentSession.Status.MISSED)
+
+
+def unbook(session: TreatmentSession, status: str) -> TreatmentSession:
+    """`session` no longer booked, now `status`; a session recorded or stopped meanwhile stays as it is."""
     with transaction.atomic():
         session = locked_session(session.pk)
         if session.status == TreatmentSession.Status.BOOKED:
-            session.status = TreatmentSession.Status.PLANNED
+            session.status = status
             session.booked_for = session.booked_with = None
             session.save(update_fields=["status", "booked_for", "booked_with"])
             respace(session.plan)
     return session
 
 
+# A skipped session keeps the dates it had when it was skipped: they say when it was due.
+DATES_SETTLED = [TreatmentSession.Status.DONE, TreatmentSession.Status.SKIPPED]
+
+
+def series_of(plan: TreatmentPlan, sessions, known: dict[int, date], *, course_done: bool | None = None):
+    """The course's dates around the days `known`, given its `sessions` (for the skipped ones)
+    and the day it resumed."""
+    skipped = frozenset(session.number for session in sessions if session.status == TreatmentSession.Status.SKIPPED)
+    try:
+        return plan_series(
+            rules_of(plan),
+            plan.start_date,
+            known,
+            strict=False,
+            course_done=course_done,
+            skipped=skipped,
+            resumed_on=plan.resumed_on,
+        )
+    except SeriesError as error:
+        raise ValidationError(str(error)) from None
+
+
 def respace(plan: TreatmentPlan) -> None:
-    """Recompute the dates of the sessions not yet done from the real ones, append
-    maintenance sessions once the course is complete, and complete the plan when all are done."""
+    """Recompute the dates of the sessions still to come from the real ones, append
+    maintenance sessions once the course is complete, and complete the plan when none is left."""
     sessions = {session.number: session for session in plan.sessions.all()}
     known = known_days(sessions.values())
     course_done = all(
-        sessions.get(number) is not None and sessions[number].status == TreatmentSession.Status.DONE
+        sessions.get(number) is not None and sessions[number].status in DATES_SETTLED
         for number in range(1, plan.sessions_planned + 1)
     )
-    try:
-        series = plan_series(rules_of(plan), plan.start_date, known, strict=False, course_done=course_done)
-    except SeriesError as error:
-        raise ValidationError(str(error)) from None
-    for planned in series:
+    for planned in series_of(plan, sessions.values(), known, course_done=course_done):
         session = sessions.get(planned.number)
         if session is None:
             session_of(plan, planned).save(force_insert=True)
-        elif session.status != TreatmentSession.Status.DONE:
+        elif session.status not in DATES_SETTLED:
             session.target_date, session.earliest_date, session.latest_date = (
                 planned.target,
                 planned.earliest,
                 planned.latest,
             )
             session.save(update_fields=["target_date", "earliest_date", "latest_date"])
-    open_statuses = [TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
-    if plan.status == TreatmentPlan.Status.ACTIVE and not plan.sessions.filter(status__in=open_statuses).exists():
+    still_to_come = plan.sessions.filter(status__in=TreatmentSession.STILL_TO_COME)
+    if plan.status == TreatmentPlan.Status.ACTIVE and not still_to_come.exists():
         plan.status = TreatmentPlan.Status.COMPLETED
         plan.save(update_fields=["status"])
 
@@ -399,12 +433,67 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
         if plan.status not in (TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT):
             raise ValidationError(f"The course is already {plan.get_status_display().lower()}.")
         plan.status = TreatmentPlan.Status.STOPPED
-        plan.stop_reason = f"{reason.strip()} ({stopped_by}, {timezone.localdate():%d/%m/%Y})"[:300]
+        plan.stop_reason = signed(reason, stopped_by)
         plan.save(update_fields=["status", "stop_reason"])
-        for session in plan.sessions.select_for_update().filter(
-            status__in=[TreatmentSession.Status.PLANNED, TreatmentSession.Status.BOOKED]
-        ):
+        for session in plan.sessions.select_for_update().filter(status__in=TreatmentSession.STILL_TO_COME):
             session.status = TreatmentSession.Status.CANCELLED
             session.booked_for = session.booked_with = None
             session.save(update_fields=["status", "booked_for", "booked_with"])
+    return plan
+
+
+def signed(reason: str, by: User) -> str:
+    """A reason as the record keeps it: who gave it and when, within its 300 characters."""
+    return f"{reason.strip()} ({by}, {timezone.localdate():%d/%m/%Y})"[:300]
+
+
+def skip_session(*, session: TreatmentSession, reason: str, skipped_by: User) -> TreatmentSession:
+    """Skip one session still to come, with the reason on it: the sessions after it are spaced
+    from the last one given, and a course with nothing left to give is complete. Its
+    appointments are scheduling's: workday.visits.skip_session skips a session with them."""
+    if error := reason_error(reason, asked=_("Say why the session is skipped")):
+        raise ValidationError({"reason": error})
+    with transaction.atomic():
+        session = locked_session(session.pk)
+        if not session.can_be_skipped:
+            raise ValidationError(
+                _("Session %(number)s is %(status)s; only a session still to come in an active course can be skipped.")
+                % {"number": session.number, "status": session.get_status_display().lower()}
+            )
+        session.status = TreatmentSession.Status.SKIPPED
+        session.skip_reason = signed(reason, skipped_by)
+        session.booked_for = session.booked_with = None
+        session.save(update_fields=["status", "skip_reason", "booked_for", "booked_with"])
+        respace(session.plan)
+    logger.info("Session %s skipped by %s", session.pk, skipped_by.username)
+    return session
+
+
+def resume_plan(*, plan: TreatmentPlan, reason: str, resumed_by: User) -> TreatmentPlan:
+    """Resume a stopped course: the sessions the stop cancelled are to book again, spaced from
+    today (series.plan_series, resumed_on). The cocktail is checked again for today: a block
+    refuses (CocktailBlocked); the stop reason stays on the course, for the record."""
+    if error := reason_error(reason, asked=_("Say why the course is resumed")):
+        raise ValidationError({"reason": error})
+    with transaction.atomic():
+        plan = TreatmentPlan.objects.select_for_update().select_related("patient", "formulation").get(pk=plan.pk)
+        if plan.status != TreatmentPlan.Status.STOPPED:
+            raise ValidationError(
+                _("The course is %(status)s; only a stopped course can be resumed.")
+                % {"status": plan.get_status_display().lower()}
+            )
+        findings = safety.check_formulation_for_patient(
+            patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate(), plan=plan
+        )
+        if blocks := [finding for finding in findings if finding.is_block]:
+            raise CocktailBlocked(blocks)
+        plan.status = TreatmentPlan.Status.ACTIVE
+        plan.resumed_on = timezone.localdate()
+        plan.resume_reason = signed(reason, resumed_by)
+        plan.save(update_fields=["status", "resumed_on", "resume_reason"])
+        for session in plan.sessions.select_for_update().filter(status=TreatmentSession.Status.CANCELLED):
+            session.status = TreatmentSession.Status.PLANNED
+            session.save(update_fields=["status"])
+        respace(plan)
+    logger.info("Plan %s resumed by %s", plan.pk, resumed_by.username)
     return plan

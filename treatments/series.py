@@ -7,7 +7,7 @@ target: session n's window is [previous + min_days, previous + max_days] and its
 previous + interval_days, each moved onto a day the clinic is open.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 SUNDAY = 6
@@ -60,52 +60,96 @@ def plan_series(
     *,
     strict: bool = True,
     course_done: bool | None = None,
+    skipped: frozenset[int] = frozenset(),
+    resumed_on: date | None = None,
 ) -> list[PlannedSession]:
     """The sessions of a course starting on `start`. `actual_dates` maps a session number to
     the day it was done or is booked; later sessions are spaced from those days. Maintenance
     sessions follow once the course is done: by default when every course session has an
-    actual date; `course_done` says it outright when some of those dates are only bookings.
+    actual date or is skipped; `course_done` says it outright when some of those dates are
+    only bookings.
+
+    A `skipped` session keeps a place in the list but none in the spacing: the session after
+    it is spaced from the last one not skipped (the first session's place when there is none).
+    A course `resumed_on` a day places no session without a day before it: one whose window
+    opened earlier (the course was stopped meanwhile) starts afresh from that day, as a first
+    session does from the start.
 
     A window with no open day raises SeriesError; with `strict=False` (re-spacing around
     what really happened, which cannot be refused) it becomes the next open day instead."""
     if problems := rules.problems():
         raise SeriesError(" ".join(problems))
     try:
-        return place_sessions(rules, start, actual_dates or {}, strict, course_done)
+        return place_sessions(rules, start, actual_dates or {}, strict, course_done, skipped, resumed_on)
     except OverflowError:
         raise SeriesError("These dates run past the calendar's end; check the start date and the spacing.") from None
 
 
+def resumed(session: PlannedSession, resumed_on: date | None, window_days: int, closed: frozenset[int]):
+    """`session`, still without a day, again from the day its course resumed when its window
+    opened before (the course was stopped meanwhile)."""
+    if resumed_on is None or session.earliest >= resumed_on:
+        return session
+    return opening_session(session.number, resumed_on, window_days, closed, session.maintenance)
+
+
+def opening_session(number: int, day: date, window_days: int, closed: frozenset[int], maintenance: bool = False):
+    """A session that opens a series on `day`: its target is the first open day, its window
+    `window_days` long."""
+    first = next_open_day(day, closed)
+    return PlannedSession(
+        number, first, first, last_open_day(first + timedelta(days=window_days), closed, first), maintenance
+    )
+
+
 def place_sessions(
-    rules: SeriesRules, start: date, actual_dates: dict[int, date], strict: bool, course_done: bool | None
+    rules: SeriesRules,
+    start: date,
+    actual_dates: dict[int, date],
+    strict: bool,
+    course_done: bool | None,
+    skipped: frozenset[int],
+    resumed_on: date | None,
 ) -> list[PlannedSession]:
-    first = next_open_day(start, rules.closed_weekdays)
-    sessions = [
-        PlannedSession(
-            1,
-            actual_dates.get(1, first),
-            first,
-            last_open_day(first + timedelta(days=rules.max_days - rules.min_days), rules.closed_weekdays, first),
-        )
-    ]
-    for number in range(2, rules.sessions + 1):
-        anchor = actual_dates.get(number - 1, sessions[-1].target)
-        sessions.append(
-            spaced_session(
+    closed = rules.closed_weekdays
+    course_window = rules.max_days - rules.min_days
+    sessions = []
+    anchor = None  # the day of the last session not skipped: the next one is spaced from it
+    for number in range(1, rules.sessions + 1):
+        if anchor is None:
+            session = opening_session(number, start, course_window, closed)
+            session = replace(session, target=actual_dates.get(number, session.target))
+        else:
+            session = spaced_session(
                 number, anchor, rules.min_days, rules.interval_days, rules.max_days, rules, actual_dates, strict
             )
-        )
+        if number not in actual_dates:
+            session = resumed(session, resumed_on, course_window, closed)
+        sessions.append(session)
+        if number not in skipped:
+            anchor = sessions[-1].target
     if course_done is None:
-        course_done = all(number in actual_dates for number in range(1, rules.sessions + 1))
+        course_done = all(number in actual_dates or number in skipped for number in range(1, rules.sessions + 1))
     if course_done and rules.maintenance_count:
         interval = rules.maintenance_interval_days
         tolerance = interval - minimum_gap_days(rules, rules.sessions + 1)
         for number in range(rules.sessions + 1, rules.sessions + rules.maintenance_count + 1):
-            anchor = actual_dates.get(number - 1, sessions[-1].target)
             session = spaced_session(
-                number, anchor, interval - tolerance, interval, interval + tolerance, rules, actual_dates, strict
+                number,
+                anchor or start,
+                interval - tolerance,
+                interval,
+                interval + tolerance,
+                rules,
+                actual_dates,
+                strict,
             )
-            sessions.append(PlannedSession(session.number, session.target, session.earliest, session.latest, True))
+            session = replace(session, maintenance=True)
+            if number not in actual_dates:
+                session = resumed(session, resumed_on, 2 * tolerance, closed)
+            sessions.append(session)
+            if number not in skipped:
+                anchor = sessions[-1].target
     return sessions
 
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from patients.forms import PatientForm
 from treatments.models import Ingredient
@@ -30,3 +31,20 @@ class PatientRecordForm(PatientForm):
         if not self.instance._state.adding and "allergy_ingredients" not in self.changed_data:
             return None
         return list(self.cleaned_data["allergy_ingredients"])
+
+
+class SkipSessionForm(forms.Form):
+    # Short enough to stand whole on the cancelled appointment ("Session 2 is skipped: …").
+    reason = forms.CharField(
+        max_length=170,
+        label=_("Why is this session skipped?"),
+        error_messages={"required": _("Say why the session is skipped.")},
+    )
+
+
+class ResumePlanForm(forms.Form):
+    reason = forms.CharField(
+        max_length=250,
+        label=_("Why is the course resumed?"),
+        error_messages={"required": _("Say why the course is resumed.")},
+    )

@@ -13,6 +13,8 @@ urlpatterns = [
     path("patients/<uuid:pk>/history/", charts.patient_history, name="patient_history"),
     path("plans/<uuid:pk>/", courses.plan_detail, name="plan_detail"),
     path("plans/<uuid:pk>/stop/", courses.plan_stop, name="plan_stop"),
+    path("plans/<uuid:pk>/resume/", courses.plan_resume, name="plan_resume"),
     path("sessions/<uuid:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<uuid:pk>/amend/", sessions.session_amend, name="session_amend"),
+    path("sessions/<uuid:pk>/skip/", courses.session_skip, name="session_skip"),
 ]

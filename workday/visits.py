@@ -1,7 +1,8 @@
-"""The two writes that span a course and its appointments, each one transaction calling the
-lower layers' own functions: recording a visit and stopping a course."""
+"""The writes that span a course and its appointments, each one transaction calling the
+lower layers' own functions: recording a visit, stopping a course, skipping a session."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from clinic.models import User
 from scheduling import booking
@@ -27,3 +28,17 @@ def stop_course(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatm
             plan=plan, reason=f"The course was stopped: {reason.strip()}", cancelled_by=stopped_by
         )
     return plan
+
+
+def skip_session(*, session: TreatmentSession, reason: str, skipped_by: User) -> TreatmentSession:
+    """Skip one session (treatments.plans.skip_session) and cancel its appointment still to
+    come, with the reason, so nobody expects the patient for it."""
+    with transaction.atomic():
+        session = plans.skip_session(session=session, reason=reason, skipped_by=skipped_by)
+        booking.cancel_session_appointments(
+            session=session,
+            reason=_("Session %(number)s is skipped: %(reason)s")
+            % {"number": session.number, "reason": reason.strip()},
+            cancelled_by=skipped_by,
+        )
+    return session

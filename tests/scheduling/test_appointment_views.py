@@ -382,14 +382,6 @@ def test_check_in_then_done_by_post(client, charlie, todays):
     assert [change.description for change in todays.changes.all()][1:] == ["Checked in", "Done"]
 
 
-def test_no_show_by_post(client, charlie, todays):
-    client.force_login(charlie)
-    client.post(f"/appointments/{todays.pk}/status/", {"action": "no_show", "next": "https://elsewhere.example/"})
-    todays.refresh_from_db()
-    assert todays.status == Appointment.Status.NO_SHOW
-    assert todays.changes.last().description == "Marked as no-show"
-
-
 @pytest.mark.parametrize(
     ("which", "action", "words"),
     [

@@ -412,15 +412,6 @@ def test_a_session_is_booked_once(derek_works, derek, room1, alice, charlie, cou
     assert Appointment.objects.count() == 1
 
 
-def test_a_no_show_puts_the_session_back(derek_works, derek, room1, alice, charlie, course):
-    first = course.sessions.get(number=1)
-    appointment = book(alice, derek, room1, at(MONDAY, "10:00"), charlie, session=first)
-    booking.set_appointment_status(appointment=appointment, action="no_show", changed_by=charlie)
-    first.refresh_from_db()
-    assert first.status == TreatmentSession.Status.PLANNED
-    assert windows(course) == series_windows(course, {})
-
-
 def test_other_patients_are_untouched_by_a_session_booking(derek_works, derek, room1, alice, charlie, course):
     other = TreatmentPlanFactory(patient=PatientFactory(), created_by=derek, start_date=MONDAY)
     before = windows(other)

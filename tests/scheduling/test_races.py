@@ -291,3 +291,43 @@ def test_recording_while_the_course_is_stopped_keeps_a_coherent_record(concurren
             assert session.status == TreatmentSession.Status.CANCELLED
             assert not session.lots.exists()
         assert not plan.sessions.filter(status__in=["planned", "booked"]).exists()
+
+
+@RACE
+def test_a_no_show_and_a_recording_at_once_keep_the_record(concurrent_database, derek, charlie, room1, time_machine):
+    """The desk marks a no-show as the patient walks in and is treated: whichever comes first,
+    the record stands, the session is done (never missed) and so is its appointment."""
+    works_all_week(derek)
+    visits = []
+    for hour in range(9, 9 + ROUNDS):
+        plan = TreatmentPlanFactory(patient=PatientFactory(), created_by=derek, start_date=at(TUESDAY, "09:00").date())
+        visits.append(
+            booking.book_appointment(
+                patient=plan.patient,
+                practitioner=derek,
+                room=room1,
+                start=at(TUESDAY, f"{hour:02d}:00"),
+                minutes=30,
+                session=plan.sessions.get(number=1),
+                booked_by=charlie,
+            )
+        )
+    time_machine.move_to(at(TUESDAY, "17:00"), tick=False)  # every one of them has started
+
+    for visit in visits:
+        recorded, marked = race(
+            [
+                lambda pk=visit.session_id: record_visit_of(TreatmentSession.objects.get(pk=pk), by=derek),
+                lambda pk=visit.pk: booking.set_appointment_status(
+                    appointment=Appointment(pk=pk), action="no_show", changed_by=charlie
+                ),
+            ]
+        )
+
+        assert isinstance(recorded, TreatmentSession), recorded
+        assert isinstance(marked, (Appointment, ValidationError)), marked
+        session = TreatmentSession.objects.get(pk=visit.session_id)
+        assert session.status == TreatmentSession.Status.DONE, "the no-show undid the record"
+        assert session.lots.count() == 1
+        visit.refresh_from_db()
+        assert visit.status == Appointment.Status.DONE

@@ -264,3 +264,13 @@ def test_the_session_page_asks_for_the_override_next_to_its_field_and_keeps_it_o
     client.force_login(charlie)
     assert REASON not in client.get(f"/plans/{course.pk}/").content.decode()
     assert REASON not in client.get(f"/patients/{course.patient.pk}/").content.decode()
+
+
+def test_a_missed_session_still_comes_first_and_a_skipped_one_does_not(course, derek, time_machine):
+    record(course, 1, on=at(MONDAY), by=derek)
+    course.sessions.filter(number=2).update(status=TreatmentSession.Status.MISSED)
+    time_machine.move_to(at(MONDAY + timedelta(days=15), 12), tick=False)
+    assert refused_rules(lambda: record(course, 3, on=at(MONDAY + timedelta(days=15)), by=derek)) == [ORDER]
+
+    course.sessions.filter(number=2).update(status=TreatmentSession.Status.SKIPPED, skip_reason=REASON)
+    assert record(course, 3, on=at(MONDAY + timedelta(days=15)), by=derek).status == TreatmentSession.Status.DONE

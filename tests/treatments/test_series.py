@@ -175,6 +175,7 @@ def test_windows_of_four_days_or_more_always_hold_an_open_day(rules, start, data
 # --- Examples --------------------------------------------------------------------------------
 
 FORTNIGHTLY = SeriesRules(sessions=4, interval_days=14, min_days=7, max_days=28)
+MAINTAINED = replace(FORTNIGHTLY, sessions=3, maintenance_interval_days=91, maintenance_count=2)
 
 
 def test_a_course_starting_on_a_monday_lands_on_mondays():
@@ -243,7 +244,42 @@ def test_a_session_done_early_brings_the_rest_forward():
     assert dates(series[2]) == (day("2026-03-17"), day("2026-03-24"), day("2026-04-07"))
 
 
-MAINTAINED = replace(FORTNIGHTLY, sessions=3, maintenance_interval_days=91, maintenance_count=2)
+def test_a_skipped_session_leaves_the_next_one_spaced_from_the_last_real_one():
+    start = day("2026-03-02")
+    series = plan_series(FORTNIGHTLY, start, {1: start}, skipped=frozenset({2}))
+
+    # Session 3 comes a fortnight after session 1, as session 2 would have.
+    assert dates(series[2]) == (day("2026-03-09"), day("2026-03-16"), day("2026-03-30"))
+    assert dates(series[3]) == (day("2026-03-23"), day("2026-03-30"), day("2026-04-13"))
+
+
+def test_a_skipped_first_session_gives_its_place_to_the_second():
+    start = day("2026-03-02")
+    series = plan_series(FORTNIGHTLY, start, skipped=frozenset({1}))
+    assert dates(series[1]) == dates(plan_series(FORTNIGHTLY, start)[0])
+
+
+def test_skipped_sessions_count_as_finished_for_maintenance():
+    start = day("2026-03-02")
+    series = plan_series(MAINTAINED, start, {1: start, 2: day("2026-03-16")}, skipped=frozenset({3}))
+    assert [s.number for s in series if s.maintenance] == [4, 5]
+    assert series[3].target == day("2026-06-15")  # 91 days after session 2, the last one given
+
+
+def test_a_resumed_course_starts_again_from_the_day_it_resumes():
+    start = day("2026-03-02")
+    # Session 1 given on 2 March; the course stopped, then resumed on Wednesday 20 May.
+    series = plan_series(FORTNIGHTLY, start, {1: start}, resumed_on=day("2026-05-20"))
+
+    assert dates(series[0]) == (day("2026-03-02"), day("2026-03-02"), day("2026-03-23"))
+    assert dates(series[1]) == (day("2026-05-20"), day("2026-05-20"), day("2026-06-10"))
+    assert dates(series[2]) == (day("2026-05-27"), day("2026-06-03"), day("2026-06-17"))
+
+
+def test_resuming_moves_no_session_whose_window_is_still_to_open():
+    start = day("2026-03-02")
+    series = plan_series(FORTNIGHTLY, start, {1: start}, resumed_on=day("2026-03-05"))
+    assert series == plan_series(FORTNIGHTLY, start, {1: start})
 
 
 def test_maintenance_sessions_appear_only_once_the_course_is_complete():

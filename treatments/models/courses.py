@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -115,6 +116,10 @@ class TreatmentPlan(models.Model):
     start_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     stop_reason = models.CharField(max_length=300, blank=True)
+    # A stopped course resumed: its sessions still to come are spaced from this day
+    # (treatments.plans.resume_plan); the stop reason stays, for the record.
+    resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
+    resume_reason = models.CharField(_("why the course was resumed"), max_length=300, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -174,8 +179,8 @@ class TreatmentSessionQuerySet(roles.PatientRowsQuerySet):
         return self.filter(plan__patient__portal_user=user).exclude(plan__status=TreatmentPlan.Status.DRAFT)
 
     def awaiting_booking(self) -> Self:
-        """Sessions an appointment may be made for: planned, in an active course."""
-        return self.filter(status=TreatmentSession.Status.PLANNED, plan__status=TreatmentPlan.Status.ACTIVE)
+        """Sessions an appointment may be made for: planned or missed, in an active course."""
+        return self.filter(status__in=TreatmentSession.AWAITING_BOOKING, plan__status=TreatmentPlan.Status.ACTIVE)
 
 
 class TreatmentSession(models.Model):
@@ -187,6 +192,7 @@ class TreatmentSession(models.Model):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
         MISSED = "missed", "Missed"
+        SKIPPED = "skipped", _("Skipped")
 
     class Reaction(models.TextChoices):
         NONE = "none", "None"
@@ -195,7 +201,10 @@ class TreatmentSession(models.Model):
         BRUISING = "bruising", "Bruising"
         OTHER = "other", "Other (describe)"
 
-    CALLED_OFF = [Status.CANCELLED, Status.MISSED]
+    # Missed (its appointment was a no-show) is to book again, as planned is.
+    AWAITING_BOOKING = [Status.PLANNED, Status.MISSED]
+    STILL_TO_COME = [*AWAITING_BOOKING, Status.BOOKED]
+    CALLED_OFF = [Status.CANCELLED, Status.MISSED, Status.SKIPPED]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
@@ -205,6 +214,7 @@ class TreatmentSession(models.Model):
     earliest_date = models.DateField()
     latest_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    skip_reason = models.CharField(_("why the session is skipped"), max_length=300, blank=True)
 
     done_at = models.DateTimeField(null=True, blank=True)
     practitioner = models.ForeignKey(
@@ -252,6 +262,9 @@ class TreatmentSession(models.Model):
                 ),
                 name="session_done_is_recorded",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="skipped") | ~models.Q(skip_reason=""), name="session_skipped_with_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -267,9 +280,19 @@ class TreatmentSession(models.Model):
 
     @property
     def can_be_recorded(self) -> bool:
-        """Not yet done, in an active course that has started (record_session refuses earlier dates)."""
+        """Still to come (a missed one too: the patient came late), in an active course that
+        has started (record_session refuses earlier dates)."""
         plan = self.plan
-        return not self.is_done and plan.status == plan.Status.ACTIVE and plan.start_date <= timezone.localdate()
+        return (
+            self.status in self.STILL_TO_COME
+            and plan.status == plan.Status.ACTIVE
+            and plan.start_date <= timezone.localdate()
+        )
+
+    @property
+    def can_be_skipped(self) -> bool:
+        """Still to come in an active course (treatments.plans.skip_session)."""
+        return self.status in self.STILL_TO_COME and self.plan.status == TreatmentPlan.Status.ACTIVE
 
     def is_overdue(self, today=None) -> bool:
         """Its window has passed and it is neither done nor called off, nor booked for a day
@@ -277,7 +300,7 @@ class TreatmentSession(models.Model):
         today = today or timezone.localdate()
         if today <= self.latest_date:
             return False
-        return self.status == self.Status.PLANNED or (self.status == self.Status.BOOKED and today > self.target_date)
+        return self.status in self.AWAITING_BOOKING or (self.status == self.Status.BOOKED and today > self.target_date)
 
     def clean(self) -> None:
         if self.status == self.Status.DONE:
@@ -311,13 +334,13 @@ class TreatmentSession(models.Model):
 
     @property
     def is_called_off(self) -> bool:
-        """Cancelled or missed: it has no appointment to prepare and no sheet."""
+        """Cancelled, missed or skipped: it has no appointment to prepare and no sheet."""
         return self.status in self.CALLED_OFF
 
     def why_not_bookable(self) -> str:
-        """Why this session can take no appointment: done, called off, or its course not
-        active; empty otherwise. One booked already is a clash, which booking reports."""
-        if self.status not in (self.Status.PLANNED, self.Status.BOOKED):
+        """Why this session can take no appointment: done, cancelled, skipped, or its course
+        not active; empty otherwise. One booked already is a clash, which booking reports."""
+        if self.status not in self.STILL_TO_COME:
             return f"That session is {self.get_status_display().lower()}."
         if self.plan.status != TreatmentPlan.Status.ACTIVE:
             return "That course is not active."

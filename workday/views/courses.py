@@ -1,5 +1,5 @@
-"""A course's page: what the course holds and where its sessions are booked, stopping the
-course. Its sessions' pages are workday.views.sessions."""
+"""A course's page: what the course holds and where its sessions are booked, skipping a
+session, stopping and resuming the course. Its sessions' pages are workday.views.sessions."""
 
 from uuid import UUID
 
@@ -9,15 +9,17 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.roles import Role, role_required
-from treatments.access import get_plan_for_user
-from treatments.forms import (
-    StopPlanForm,
-)
+from treatments import plans
+from treatments.access import get_plan_for_user, get_session_for_user
+from treatments.cocktails import CocktailBlocked
+from treatments.forms import StopPlanForm
 from treatments.models import Override, PlanArea, TreatmentPlan, TreatmentSession
 from workday import visits
+from workday.forms import ResumePlanForm, SkipSessionForm
 
 SESSIONS_WITH_DETAILS = Prefetch(
     "sessions",
@@ -41,6 +43,50 @@ def plan_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
     context = {"plan": plan, "today": timezone.localdate(), "stop_form": StopPlanForm()}
     return render(request, "workday/plan_detail.html", context)
+
+
+def first_error(form) -> str:
+    return " ".join(next(iter(form.errors.values())))
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def plan_resume(request: HttpRequest, pk: UUID) -> HttpResponse:
+    plan = get_plan_for_user(request.user, pk)
+    form = ResumePlanForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(plan)
+    try:
+        plans.resume_plan(plan=plan, reason=form.cleaned_data["reason"], resumed_by=request.user)
+    except CocktailBlocked as blocked:
+        messages.error(request, _("The course cannot resume: %(why)s") % {"why": blocked})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The course is active again; its sessions still to come are spaced from today."))
+    return redirect(plan)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def session_skip(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    form = SkipSessionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return redirect(session.plan)
+    try:
+        visits.skip_session(session=session, reason=form.cleaned_data["reason"], skipped_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Session %(number)s is skipped; the sessions after it are spaced from the last one given.")
+            % {"number": session.number},
+        )
+    return redirect(session.plan)
 
 
 @require_POST
