@@ -49,6 +49,7 @@ def aftercare_sheet(session: TreatmentSession) -> dict:
         "position": position_in_course(session),
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],
+        "cocktail_name": str(formulation),
         "lots": list(session.lots.all()) if session.is_done else [],
         "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
