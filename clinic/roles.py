@@ -54,7 +54,9 @@ class Abilities:
     # only ones they reach). The front desk hands the sheets out: it sees the cocktail's
     # name and the areas, never what is in the syringe.
     see_doses: bool = False
-    treat: bool = False  # compose cocktails, plan and stop courses, record sessions: dermatologists
+    # Compose cocktails, plan and stop courses, record sessions, change clinical rows in the
+    # admin: dermatologists.
+    treat: bool = False
     see_everyones_day: bool = False  # the day of every practitioner, not only one's own: front desk, manager
     use_portal: bool = False  # the patient portal: patients
     manage: bool = False  # the admin: the clinic manager
