@@ -9,7 +9,7 @@ from django_weasyprint import WeasyTemplateResponse
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
-from treatments import documents
+from treatments import documents, holds
 from treatments.models import TreatmentSession
 
 
@@ -17,9 +17,13 @@ from treatments.models import TreatmentSession
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
-    appointments = Appointment.objects.agenda_of(user, timezone.localdate())
+    today = timezone.localdate()
+    appointments = list(Appointment.objects.agenda_of(user, today).with_what_to_prepare().order_by("start"))
+    held = holds.holds_for([(a.patient, a.session) for a in appointments if a.still_to_see], on_date=today)
+    for appointment in appointments:
+        appointment.clinical_hold = held.get((appointment.patient_id, appointment.session_id))
     context = {
-        "appointments": appointments.with_what_to_prepare().order_by("start"),
+        "appointments": appointments,
         "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
     }
     return render(request, "workday/today.html", context)
