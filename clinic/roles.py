@@ -49,7 +49,14 @@ class Abilities:
 
     work_with_patients: bool = False  # the registry, the schedule, booking: dermatologists and front desk
     see_clinical: bool = False  # clinical profile, notes, cocktails' contents, lots, history: dermatologists
-    treat: bool = False  # compose cocktails, plan and stop courses, record sessions: dermatologists
+    # Doses (a cocktail's contents per mL, its volume, the mL per area) and lot numbers, on
+    # every page and document: dermatologists, and a patient on their own documents (the
+    # only ones they reach). The front desk hands the sheets out: it sees the cocktail's
+    # name and the areas, never what is in the syringe.
+    see_doses: bool = False
+    # Compose cocktails, plan and stop courses, record sessions, change clinical rows in the
+    # admin: dermatologists.
+    treat: bool = False
     see_everyones_day: bool = False  # the day of every practitioner, not only one's own: front desk, manager
     use_portal: bool = False  # the patient portal: patients
     manage: bool = False  # the admin: the clinic manager
@@ -64,6 +71,7 @@ def abilities_of(user) -> Abilities:
         user._mesoplan_abilities = Abilities(
             work_with_patients=dermatologist or front_desk,
             see_clinical=dermatologist,
+            see_doses=dermatologist or is_patient(user),
             treat=dermatologist,
             see_everyones_day=front_desk or (user.is_staff and not dermatologist),
             use_portal=is_patient(user),

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin import ClinicalRowsAdmin
+from clinic.roles import abilities_of
 from patients.models import Contraindication, Patient, PatientCondition
 
 
@@ -30,13 +32,22 @@ class PatientAdmin(SimpleHistoryAdmin):
         ("Archive", {"fields": ["archived_at", "archived_by"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None) -> list[str]:
+        # The manager keeps contact details; the clinical profile is a dermatologist's.
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not abilities_of(request.user).treat:
+            readonly += Patient.CLINICAL_FIELDS
+        return readonly
+
     def has_delete_permission(self, request, obj=None) -> bool:
         # Patients are archived, never deleted: their clinical records must stay.
         return False
 
 
 @admin.register(Contraindication)
-class ContraindicationAdmin(admin.ModelAdmin):
+class ContraindicationAdmin(SimpleHistoryAdmin):
+    """A clinical default the manager may edit; its history says who changed what, when."""
+
     list_display = ["name", "level", "waiting_days", "detection", "active"]
     list_filter = ["level", "active"]
     list_editable = ["level", "waiting_days", "active"]
@@ -44,7 +55,7 @@ class ContraindicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PatientCondition)
-class PatientConditionAdmin(admin.ModelAdmin):
+class PatientConditionAdmin(ClinicalRowsAdmin, SimpleHistoryAdmin):
     list_display = ["patient", "contraindication", "started_on", "ended_on", "recorded_by"]
     list_filter = ["contraindication"]
     raw_id_fields = ["patient"]

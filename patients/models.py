@@ -246,6 +246,10 @@ class Contraindication(models.Model):
     source = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 
+    # A clinical default: who changed a level or a waiting period, when, and from what,
+    # shows in the admin's history.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 

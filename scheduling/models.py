@@ -180,6 +180,11 @@ class Appointment(models.Model):
         return self.status in self.LIVE
 
     @property
+    def still_to_see(self) -> bool:
+        """Booked or checked in: the patient is yet to be treated (a clinical hold matters)."""
+        return self.status in (self.Status.BOOKED, self.Status.CHECKED_IN)
+
+    @property
     def is_today(self) -> bool:
         return timezone.localtime(self.start).date() == timezone.localdate()
 

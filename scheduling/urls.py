@@ -7,6 +7,7 @@ urlpatterns = [
     path("schedule/slots/", views.slots, name="slots"),
     path("appointments/new/", views.appointment_new, name="appointment_new"),
     path("appointments/patients/", views.patient_picker, name="patient_picker"),
+    path("appointments/new/hold/", views.booking_hold, name="booking_hold"),
     path("appointments/<uuid:pk>/", views.appointment_detail, name="appointment_detail"),
     path("appointments/<uuid:pk>/reschedule/", views.appointment_reschedule, name="appointment_reschedule"),
     path("appointments/<uuid:pk>/cancel/", views.appointment_cancel, name="appointment_cancel"),

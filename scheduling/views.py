@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clinic import roles
 from clinic.forms import add_error_by_field
+from clinic.http import validate_uuid
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling import booking, calendars, courses, grid
@@ -18,6 +19,7 @@ from scheduling.access import get_appointment_for_user
 from scheduling.forms import AppointmentForm, CancelForm, CourseBookingForm, RescheduleForm, SlotQueryForm
 from scheduling.models import Appointment, CalendarFeed, WorkingHours
 from scheduling.slots import free_slots
+from treatments import holds
 from treatments.access import get_plan_for_user
 
 STAFF = (Role.FRONT_DESK, Role.DERMATOLOGIST)
@@ -94,7 +96,20 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Booked: {booking.describe_when(appointment)}.")
             return redirect(appointment)
     patient = chosen_patient(form, request)
-    return render(request, "scheduling/appointment_form.html", {"form": form, "patient": patient}, status=status)
+    context = {"form": form, "patient": patient, "hold": booking_hold_on(patient)}
+    return render(request, "scheduling/appointment_form.html", context, status=status)
+
+
+def booking_hold_on(patient: Patient | None) -> holds.Hold | None:
+    return holds.hold_for_booking(patient, on_date=timezone.localdate()) if patient else None
+
+
+@require_GET
+@role_required(*STAFF)
+def booking_hold(request: HttpRequest) -> HttpResponse:
+    """The clinical hold on the patient just picked in the booking form (htmx)."""
+    patient = patient_choices(request.user).filter(pk=validate_uuid(request.GET.get("patient"))).first()
+    return render(request, "treatments/_clinical_hold.html", {"hold": booking_hold_on(patient)})
 
 
 def chosen_patient(form, request) -> Patient | None:
@@ -117,10 +132,18 @@ def appointment_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
     context = {
         "appointment": appointment,
+        "hold": appointment_hold(appointment),
         "history": appointment.changes.select_related("changed_by"),
         "cancel_form": CancelForm(),
     }
     return render(request, "scheduling/appointment_detail.html", context)
+
+
+def appointment_hold(appointment: Appointment) -> holds.Hold | None:
+    if not appointment.still_to_see:
+        return None
+    day = timezone.localtime(appointment.start).date()
+    return holds.hold_for(appointment.patient, appointment.session, on_date=day)
 
 
 @require_http_methods(["GET", "POST"])
@@ -237,7 +260,13 @@ def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
                 messages.success(request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked.")
                 return redirect(plan)
     bookable = bool(proposals) and all(proposal.slot for proposal in proposals)
-    context = {"plan": plan, "form": form, "proposals": proposals, "bookable": bookable}
+    context = {
+        "plan": plan,
+        "form": form,
+        "proposals": proposals,
+        "bookable": bookable,
+        "hold": booking_hold_on(plan.patient),
+    }
     return render(request, "scheduling/plan_book.html", context)
 
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin import ClinicalRowsAdmin
 from patients.admin import ContraindicationAdmin, PatientAdmin
 from patients.models import Contraindication, Patient
 from treatments.models import (
@@ -32,8 +33,10 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+# The clinical defaults (ingredients' limits, areas, protocols, aftercare texts, and in
+# patients' admin the contraindications) are the manager's to keep; each keeps its history.
 @admin.register(Ingredient)
-class IngredientAdmin(admin.ModelAdmin):
+class IngredientAdmin(SimpleHistoryAdmin):
     list_display = ["name", "category", "unit", "typical_amount", "max_per_ml", "max_per_session", "active"]
     list_filter = ["category", "unit", "active"]
     list_editable = ["active"]
@@ -41,27 +44,27 @@ class IngredientAdmin(admin.ModelAdmin):
 
 
 @admin.register(TreatmentArea)
-class TreatmentAreaAdmin(admin.ModelAdmin):
+class TreatmentAreaAdmin(SimpleHistoryAdmin):
     list_display = ["name", "default_minutes", "typical_volume_ml", "max_volume_ml", "technique", "needle", "active"]
     list_filter = ["technique", "active"]
 
 
-class FormulationLineInline(admin.TabularInline):
+class FormulationLineInline(ClinicalRowsAdmin, admin.TabularInline):
     model = FormulationLine
     extra = 0
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.is_frozen
+        return (obj is None or not obj.is_frozen) and super().has_change_permission(request, obj)
 
     def has_add_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.is_frozen
+        return (obj is None or not obj.is_frozen) and super().has_add_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.is_frozen
+        return (obj is None or not obj.is_frozen) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Formulation)
-class FormulationAdmin(SimpleHistoryAdmin):
+class FormulationAdmin(ClinicalRowsAdmin, SimpleHistoryAdmin):
     """Read-mostly: dermatologists compose and revise cocktails in the app, where the dose
     limits, safety checks and versioning apply."""
 
@@ -73,7 +76,7 @@ class FormulationAdmin(SimpleHistoryAdmin):
     readonly_fields = ["lineage", "version", "previous_version", "created_at", "frozen_at"]
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return obj is None or not obj.is_frozen
+        return (obj is None or not obj.is_frozen) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
@@ -85,7 +88,7 @@ class SafetyAcknowledgementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(admin.ModelAdmin):
+class ProtocolAdmin(SimpleHistoryAdmin):
     list_display = ["name", "indication", "sessions", "interval_days", "min_days", "max_days", "active"]
     list_filter = ["indication", "active"]
     filter_horizontal = ["default_areas"]
@@ -123,7 +126,7 @@ class SessionLotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AftercareTopic)
-class AftercareTopicAdmin(admin.ModelAdmin):
+class AftercareTopicAdmin(SimpleHistoryAdmin):
     list_display = ["title", "kind", "duration", "area", "ingredient", "position", "active"]
     list_filter = ["kind", "area", "active"]
     list_editable = ["position", "active"]
@@ -137,7 +140,7 @@ class DocumentHandoverAdmin(ReadOnlyAdmin):
 
 
 # Patients' admin pages, with the links to this app's catalogue that patients cannot know of.
-class AllergyInline(admin.TabularInline):
+class AllergyInline(ClinicalRowsAdmin, admin.TabularInline):
     model = Allergy
     extra = 0
     fields = ["ingredient", "recorded_by", "recorded_at"]

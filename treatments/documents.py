@@ -65,6 +65,7 @@ def aftercare_sheet(session: TreatmentSession, cocktail: Formulation | None = No
         "position": position_in_course(session),
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],
+        "cocktail_name": str(cocktail),
         "lots": list(session.lots.all()) if session.is_done else [],
         "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
@@ -94,7 +95,8 @@ def plan_document(plan: TreatmentPlan) -> dict:
     expect after, with the cocktail version its next session is given. `plan` comes with
     its sessions and areas prefetched."""
     planned_areas = list(plan.areas.all())
-    lines = list(current_version(plan).lines.all())
+    cocktail = current_version(plan)
+    lines = list(cocktail.lines.all())
     by_kind = topics_for(
         areas=[planned.area for planned in planned_areas], ingredient_ids=[line.ingredient_id for line in lines]
     )
@@ -102,6 +104,7 @@ def plan_document(plan: TreatmentPlan) -> dict:
         "plan": plan,
         "clinic": clinic_details(),
         "lines": [describe_line(line) for line in lines],
+        "cocktail_name": str(cocktail),
         "sessions": [s for s in plan.sessions.all() if s.status != TreatmentSession.Status.CANCELLED],
         "planned_volume": sum((planned.volume_ml for planned in planned_areas), Decimal(0)),
         "before": by_kind[AftercareTopic.Kind.BEFORE],

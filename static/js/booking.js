@@ -14,6 +14,10 @@
       chosen.classList.remove("d-none");
       results.innerHTML = "";
       document.getElementById("patient-search").value = "";
+      // Say at once if the patient is on clinical hold.
+      const hold = document.getElementById("patient-hold");
+      const holdUrl = hold.dataset.url + "?patient=" + encodeURIComponent(patient.dataset.patient);
+      htmx.ajax("GET", holdUrl, { target: "#patient-hold", swap: "innerHTML" });
       // Offer again the slots, now without those the patient is already booked at.
       htmx.trigger("#slot-finder", "change");
       return;

@@ -63,6 +63,7 @@ ACCESS = [
     ("/schedule/slots/?date=2030-01-07", ["login", 403, 403, 200, 200, 403, 403]),
     ("/appointments/new/", ["login", 403, 403, 200, 200, 403, 403]),
     ("/appointments/patients/?q=ar", ["login", 403, 403, 200, 200, 403, 403]),
+    ("/appointments/new/hold/?patient={alice}", ["login", 403, 403, 200, 200, 403, 403]),
     ("/appointments/{appointment}/", ["login", 403, 403, 200, 200, 403, 403]),
     ("/appointments/{appointment}/reschedule/", ["login", 403, 403, 200, 200, 403, 403]),
     ("/appointments/{appointment}/cancel/", [405, 405, 405, 405, 405, 405, 405]),

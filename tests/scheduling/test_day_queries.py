@@ -7,7 +7,7 @@ import pytest
 
 from clinic.roles import Role
 from scheduling.models import Appointment
-from tests.factories import PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory
+from tests.factories import PatientConditionFactory, PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory
 from tests.scheduling.conftest import MONDAY, at, works_all_week
 
 PRACTITIONERS = 28  # 500 half hours between 09:00 and 18:00 need 28 people and 28 rooms
@@ -70,8 +70,11 @@ def fill_today(derek, charlie):
 SCHEDULE_QUERIES = 5  # + appointments with patient, practitioner and room; working hours with practitioners
 SCHEDULE_BY_ROOM_QUERIES = 6  # + rooms
 # + appointments with what to prepare, plan areas, cocktail lines with ingredients; the cocktail
-# versions to give with their lines (treatments.cocktails.versions_to_give); recent patients
-TODAY_QUERIES = 9
+# versions to give with their lines (treatments.cocktails.versions_to_give); recent patients;
+# who could be on clinical hold: allergies, blocking conditions, automatic blocks
+TODAY_QUERIES = 12
+HELD_VISIT_QUERIES = 6  # safety's check of one held visit: allergies, automatic blocks and their
+# ingredients, conditions and their ingredients, acknowledgements
 
 
 @pytest.mark.parametrize("count", [10, 500])
@@ -107,3 +110,19 @@ def test_todays_agenda_queries_stay_flat(client, request, fill_today, django_ass
     assert response.status_code == 200
     assert len(response.context["appointments"]) == len(mine)
     assert len(re.findall(r"Session \d of 4 ·", response.content.decode())) == with_sessions
+
+
+def test_todays_agenda_queries_grow_only_with_the_visits_on_clinical_hold(
+    client, charlie, fill_today, django_assert_max_num_queries
+):
+    appointments = fill_today(100)
+    course_patient = next(a.patient for a in appointments if a.session_id)
+    PatientConditionFactory(patient=course_patient, named="Pregnancy or breastfeeding")
+    held = [a for a in appointments if a.patient_id == course_patient.pk and a.status in ("booked", "checked_in")]
+    assert held
+    client.force_login(charlie)
+
+    with django_assert_max_num_queries(TODAY_QUERIES + HELD_VISIT_QUERIES * len(held)):
+        response = client.get("/today/")
+
+    assert response.content.decode().count("Clinical hold — see the dermatologist") == len(held)

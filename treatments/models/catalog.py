@@ -147,6 +147,8 @@ class Ingredient(models.Model):
     )
 
     objects = IngredientQuerySet.as_manager()
+    # A clinical default: who changed a limit, when, and from what, shows in the admin's history.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -241,6 +243,8 @@ class TreatmentArea(models.Model):
     needle = models.CharField(max_length=40, help_text="Gauge and length, e.g. 30 G 4 mm.")
     aftercare_notes = models.TextField(blank=True, help_text="Printed on this area's aftercare sheets.")
     active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
 
     class Meta:
         ordering = ["name"]

@@ -66,6 +66,8 @@ class Protocol(models.Model):
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
 
+    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
+
     class Meta:
         ordering = ["name"]
 

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from treatments.models.catalog import Ingredient, TreatmentArea
 from treatments.models.courses import TreatmentPlan, TreatmentSession
@@ -64,6 +65,8 @@ class AftercareTopic(models.Model):
     )
     position = models.PositiveSmallIntegerField(default=0, help_text="Order on the sheet.")
     active = models.BooleanField(default=True)
+
+    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
 
     class Meta:
         ordering = ["kind", "position", "id"]

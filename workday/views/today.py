@@ -9,7 +9,7 @@ from django_weasyprint import WeasyTemplateResponse
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
-from treatments import cocktails, documents
+from treatments import cocktails, documents, holds
 from treatments.models import TreatmentSession
 
 
@@ -17,13 +17,14 @@ from treatments.models import TreatmentSession
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
 def today(request: HttpRequest) -> HttpResponse:
     user = request.user
-    appointments = list(
-        Appointment.objects.agenda_of(user, timezone.localdate()).with_what_to_prepare().order_by("start")
-    )
+    today = timezone.localdate()
+    appointments = list(Appointment.objects.agenda_of(user, today).with_what_to_prepare().order_by("start"))
     to_give = cocktails.versions_to_give(appointment.session for appointment in appointments if appointment.session)
+    held = holds.holds_for([(a.patient, a.session) for a in appointments if a.still_to_see], on_date=today)
     for appointment in appointments:
         # What to prepare is the version the session is given, not the one the course was planned with.
         appointment.cocktail = to_give.get(appointment.session_id)
+        appointment.clinical_hold = held.get((appointment.patient_id, appointment.session_id))
     context = {
         "appointments": appointments,
         "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
