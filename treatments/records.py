@@ -49,14 +49,15 @@ def record_session(
     areas: list[AdministeredArea],
     lots: list[Lot],
     recorded_by: User,
-    reaction: str = TreatmentSession.Reaction.NONE,
+    reactions: list[str] | None = None,
     reaction_notes: str = "",
     notes: str = "",
     acknowledgement_reason: str = "",
 ) -> TreatmentSession:
     """Record what was injected. The safety check runs again on the day: a block refuses,
     a new warning needs a reason. The formulation version is frozen from now on, and the
-    rest of the course is re-spaced from this session's real date."""
+    rest of the course is re-spaced from this session's real date. A severe reaction
+    suspends the cocktail's ingredients until a dermatologist decides on the allergy."""
     with transaction.atomic():
         session = plans.locked_session(session.pk)
         plan = session.plan
@@ -97,7 +98,7 @@ def record_session(
         session.done_at = done_at
         session.practitioner = practitioner
         session.formulation = formulation
-        session.reaction = reaction
+        session.reactions = TreatmentSession.ordered_reactions(reactions or [TreatmentSession.Reaction.NONE])
         session.reaction_notes = reaction_notes
         session.notes = notes
         session.recorded_by = recorded_by
@@ -120,6 +121,7 @@ def record_session(
             ]
         )
         formulation.freeze()
+        safety.suspect_allergy(session=session)
         plans.respace(plan)
     return session
 
@@ -158,7 +160,7 @@ def recorded_lots_error(lots: list[Lot], day: date) -> str:
     return ""
 
 
-AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
+AMENDABLE_FIELDS = ("done_at", "reactions", "reaction_notes", "notes")
 
 
 def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, **changes) -> SessionAmendment:
@@ -190,13 +192,18 @@ def amend_session(*, session: TreatmentSession, reason: str, amended_by: User, *
         amendment = SessionAmendment.objects.create(
             session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
         )
+        if "reactions" in diff:
+            safety.suspect_allergy(session=session)
         if "done_at" in diff:
             plans.respace(session.plan)
     return amendment
 
 
 def as_recorded(value) -> str:
-    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute."""
+    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute; the
+    reactions (the one list amended) by their labels, as the record reads them."""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list):
+        return TreatmentSession.reaction_labels(value)
     return str(value)

@@ -1,5 +1,5 @@
 """Treatments' data, one module per family: catalogues, cocktails, courses and their
-sessions, documents."""
+sessions, documents, what happened after a session (suspected allergies, adverse events)."""
 
 from treatments.models.catalog import (
     UNIT_KIND_AND_FACTOR,
@@ -33,12 +33,14 @@ from treatments.models.courses import (
     spacing_errors,
 )
 from treatments.models.documents import AftercareTopic, DocumentHandover
+from treatments.models.events import AdverseEvent, SuspectedAllergy
 
 __all__ = [
     "MAINTENANCE_LIMITS",
     "MAX_SPACING_DAYS",
     "SPACING_LIMIT",
     "UNIT_KIND_AND_FACTOR",
+    "AdverseEvent",
     "AftercareTopic",
     "Allergy",
     "DocumentHandover",
@@ -53,6 +55,7 @@ __all__ = [
     "SessionAmendment",
     "SessionArea",
     "SessionLot",
+    "SuspectedAllergy",
     "TreatmentArea",
     "TreatmentPlan",
     "TreatmentSession",

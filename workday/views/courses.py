@@ -24,7 +24,7 @@ from treatments.forms import (
     SessionAreaFormSet,
     StopPlanForm,
 )
-from treatments.models import Formulation, PlanArea, TreatmentPlan, TreatmentSession
+from treatments.models import Formulation, PlanArea, SuspectedAllergy, TreatmentPlan, TreatmentSession
 from workday import visits
 
 SESSIONS_WITH_DETAILS = Prefetch(
@@ -74,7 +74,7 @@ def session_forms(request: HttpRequest, session: TreatmentSession):
         "done_at": timezone.localtime().replace(second=0, microsecond=0),
         "practitioner": request.user,
         "formulation": session.plan.formulation.versions()[-1],
-        "reaction": TreatmentSession.Reaction.NONE,
+        "reactions": [TreatmentSession.Reaction.NONE],
     }
     record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
     areas = SessionAreaFormSet(
@@ -110,7 +110,11 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         pk=session.formulation_id or session.plan.formulation_id
     )
     findings = safety.check_formulation_for_patient(
-        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
+        patient=session.plan.patient,
+        formulation=cocktail,
+        on_date=timezone.localdate(),
+        plan=session.plan,
+        session=session,
     )
     context = {
         "session": session,
@@ -122,6 +126,11 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "areas": areas,
         "lots": lots,
         "amend_form": AmendSessionForm(instance=session) if session.is_done else None,
+        "adverse_events": session.adverse_events.all(),
+        "suspected_allergies": SuspectedAllergy.objects.pending()
+        .filter(patient=session.plan.patient)
+        .select_related("session")
+        .prefetch_related("ingredients"),
     }
     return render(request, "workday/session_detail.html", context)
 
@@ -136,7 +145,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             formulation=values["formulation"],
             areas=[records.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
             lots=[records.Lot(x["product"], x["lot_number"], x["expiry_date"]) for x in lots.cleaned_data if x],
-            reaction=values["reaction"],
+            reactions=values["reactions"],
             reaction_notes=values["reaction_notes"],
             notes=values["notes"],
             acknowledgement_reason=values["acknowledgement_reason"],
