@@ -67,7 +67,8 @@ def update_adverse_event(*, event: AdverseEvent, changed_by: User, **changes) ->
         raise ValidationError(_("These cannot be changed: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     changes = {field: value.strip() if isinstance(value, str) else value for field, value in changes.items()}
     with transaction.atomic():
-        event = AdverseEvent.objects.select_for_update().select_related("session").get(pk=event.pk)
+        # Only the event is locked: its session is read, not changed.
+        event = AdverseEvent.objects.select_for_update().get(pk=event.pk)
         if not changes.get("reported_to_vigilance", event.reported_to_vigilance):
             changes["vigilance_reference"] = ""  # no report, no reference to keep
         changed = [field for field, value in changes.items() if getattr(event, field) != value]

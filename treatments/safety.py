@@ -378,7 +378,7 @@ def suspect_allergy(*, session: TreatmentSession) -> SuspectedAllergy | None:
 
 def locked_pending_suspicion(suspicion: SuspectedAllergy) -> SuspectedAllergy:
     """`suspicion` read again under a lock; refused if someone has decided it meanwhile."""
-    suspicion = SuspectedAllergy.objects.select_for_update().select_related("decided_by").get(pk=suspicion.pk)
+    suspicion = SuspectedAllergy.objects.select_for_update().get(pk=suspicion.pk)
     if not suspicion.is_pending:
         raise ValidationError(
             _("%(who)s already decided on this allergy (%(status)s).")
