@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.factories import TreatmentPlanFactory, record_visit_of
-from treatments import adverse_events
+from treatments import adverse_events, records
 from treatments.models import AdverseEvent, TreatmentSession
 
 
@@ -184,3 +184,18 @@ def test_only_dermatologists_reach_adverse_events(client, derek, charlie, alice,
     assert client.get("/adverse-events/999999/").status_code == 404
     assert client.post("/adverse-events/").status_code == 405
     assert AdverseEvent.objects.count() == 1
+
+
+def test_an_event_is_still_followed_up_after_its_sessions_date_is_corrected(client, derek, session):
+    event = adverse_events.record_adverse_event(
+        session=session, onset_date=days_ago(8), type="bruising", severity="mild", recorded_by=derek
+    )
+    given_later = timezone.make_aware(datetime.combine(days_ago(6), time(10)))
+    records.amend_session(session=session, reason="The day was typed wrong", amended_by=derek, done_at=given_later)
+    client.force_login(derek)
+
+    response = client.post(f"/adverse-events/{event.pk}/", {"severity": "mild", "outcome": "resolved"})
+
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.outcome == AdverseEvent.Outcome.RESOLVED

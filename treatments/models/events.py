@@ -146,23 +146,26 @@ class AdverseEvent(models.Model):
         return self.outcome in self.OPEN
 
     def clean(self) -> None:
-        errors = date_errors(self.session, self.onset_date, self.follow_up_date)
+        errors = {}
+        # The onset is checked when the event is recorded: a follow-up cannot change it, and
+        # must not be refused over it (say the session's date was corrected since).
+        if self._state.adding and (error := onset_error(self.session, self.onset_date)):
+            errors["onset_date"] = error
+        if self.onset_date and self.follow_up_date and self.follow_up_date < self.onset_date:
+            errors["follow_up_date"] = _("The follow-up cannot be before the onset.")
         if self.reported_to_vigilance and not self.vigilance_reference.strip():
             errors["vigilance_reference"] = _("Give the reference of the report to the vigilance authority.")
         if errors:
             raise ValidationError(errors)
 
 
-def date_errors(session: TreatmentSession, onset: date | None, follow_up: date | None) -> dict[str, str]:
-    """The dates at fault: an event starts after its session, not in the future, and is
-    followed up on or after its onset."""
-    errors = {}
-    if onset and session.done_at and onset < timezone.localtime(session.done_at).date():
-        errors["onset_date"] = _("The onset cannot be before the session (%(day)s).") % {
-            "day": f"{timezone.localtime(session.done_at):%d/%m/%Y}"
-        }
-    elif onset and onset > timezone.localdate():
-        errors["onset_date"] = _("The onset cannot be in the future.")
-    if onset and follow_up and follow_up < onset:
-        errors["follow_up_date"] = _("The follow-up cannot be before the onset.")
-    return errors
+def onset_error(session: TreatmentSession, onset: date | None) -> str:
+    """An event starts on or after the day of its session, and not in the future."""
+    if onset is None or session.done_at is None:
+        return ""
+    given_on = timezone.localtime(session.done_at).date()
+    if onset < given_on:
+        return _("The onset cannot be before the session (%(day)s).") % {"day": f"{given_on:%d/%m/%Y}"}
+    if onset > timezone.localdate():
+        return _("The onset cannot be in the future.")
+    return ""
