@@ -51,6 +51,8 @@ PRODUCTS = [
     ("Amino-acid complex, 2 mL ampoule", "AA"),
 ]
 
+BENCH_REACTIONS = [["none"], ["redness"], ["redness", "swelling"], ["bruising"]]
+
 
 @dataclass
 class Slot:
@@ -355,7 +357,7 @@ class Schedule:
         session.done_at = slot.start
         session.practitioner = practitioner
         session.formulation = plan.formulation
-        session.reaction = rng.choices(["none", "redness", "swelling", "bruising"], [45, 40, 10, 5])[0]
+        session.reactions = rng.choices(BENCH_REACTIONS, [45, 40, 10, 5])[0]
         session.notes = rng.choice(["", "", "Well tolerated.", "Slight discomfort on the first injections."])
         session.recorded_by = practitioner
         session.recorded_at = slot.start + timedelta(minutes=slot.minutes)

@@ -8,7 +8,15 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from patients.models import Patient
-from treatments.models import Formulation, FormulationLine, PlanArea, TreatmentPlan, TreatmentSession
+from treatments.models import (
+    AdverseEvent,
+    Formulation,
+    FormulationLine,
+    PlanArea,
+    SuspectedAllergy,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 LINES_WITH_INGREDIENTS = Prefetch("lines", queryset=FormulationLine.objects.select_related("ingredient"))
 
@@ -54,5 +62,20 @@ def get_session_for_user(user, pk: UUID) -> TreatmentSession:
         TreatmentSession.objects.visible_to(user).select_related(
             "plan__patient", "plan__formulation", "practitioner", "formulation", "recorded_by"
         ),
+        pk=pk,
+    )
+
+
+def get_adverse_event_for_user(user, pk: int) -> AdverseEvent:
+    return get_object_or_404(
+        AdverseEvent.objects.visible_to(user).select_related("session__plan__patient", "recorded_by"), pk=pk
+    )
+
+
+def get_suspected_allergy_for_user(user, pk: int) -> SuspectedAllergy:
+    return get_object_or_404(
+        SuspectedAllergy.objects.visible_to(user)
+        .select_related("patient", "session__plan", "session__formulation", "decided_by")
+        .prefetch_related("ingredients"),
         pk=pk,
     )

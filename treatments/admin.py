@@ -5,6 +5,7 @@ from clinic.admin import ClinicalRowsAdmin
 from patients.admin import ContraindicationAdmin, PatientAdmin
 from patients.models import Contraindication, Patient
 from treatments.models import (
+    AdverseEvent,
     AftercareTopic,
     Allergy,
     DocumentHandover,
@@ -14,6 +15,7 @@ from treatments.models import (
     Protocol,
     SafetyAcknowledgement,
     SessionLot,
+    SuspectedAllergy,
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
@@ -137,6 +139,22 @@ class AftercareTopicAdmin(SimpleHistoryAdmin):
 class DocumentHandoverAdmin(ReadOnlyAdmin):
     list_display = ["document", "channel", "session", "plan", "by", "at", "ip_address"]
     list_filter = ["document", "channel"]
+
+
+@admin.register(AdverseEvent)
+class AdverseEventAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Dermatologists record and follow events in the app (/adverse-events/), where the dates
+    and the vigilance reference are checked; the admin shows them for audits."""
+
+    list_display = ["session", "type", "severity", "onset_date", "outcome", "follow_up_date", "reported_to_vigilance"]
+    list_filter = ["type", "severity", "outcome", "reported_to_vigilance"]
+    search_fields = ["vigilance_reference", "session__plan__patient__last_name"]
+
+
+@admin.register(SuspectedAllergy)
+class SuspectedAllergyAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    list_display = ["patient", "session", "status", "suspected_at", "decided_by", "decided_at"]
+    list_filter = ["status"]
 
 
 # Patients' admin pages, with the links to this app's catalogue that patients cannot know of.

@@ -196,7 +196,7 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
                     for planned in plan.areas.all()
                 ],
                 lots=DEMO_LOTS,
-                reaction=TreatmentSession.Reaction.REDNESS,
+                reactions=[TreatmentSession.Reaction.REDNESS],
                 notes="Well tolerated.",
                 recorded_by=dermatologist,
             )

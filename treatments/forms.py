@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput
 from patients.models import Patient
@@ -271,13 +272,42 @@ class StopPlanForm(forms.Form):
     )
 
 
-class RecordSessionForm(OverrideFields, forms.ModelForm):
+def reactions_field() -> forms.MultipleChoiceField:
+    """The signs seen right after the session, several at once (redness and swelling)."""
+    return forms.MultipleChoiceField(
+        choices=TreatmentSession.Reaction.choices,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Immediate reaction"),
+        error_messages={"required": _("Record the immediate reaction (or none).")},
+    )
+
+
+class ReactionsFormMixin:
+    """The reaction fields' rules, asked of the model so that the form and the record agree."""
+
+    def clean_reactions(self) -> list[str]:
+        reactions = TreatmentSession.ordered_reactions(self.cleaned_data["reactions"])
+        if error := TreatmentSession.reactions_error(reactions):
+            raise forms.ValidationError(error)
+        return reactions
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if error := TreatmentSession.reaction_notes_error(
+            cleaned.get("reactions", []), cleaned.get("reaction_notes", "")
+        ):
+            self.add_error("reaction_notes", error)
+        return cleaned
+
+
+class RecordSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
     formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
+    reactions = reactions_field()
     acknowledgement_reason = acknowledgement_reason_field()
 
     class Meta:
         model = TreatmentSession
-        fields = ["done_at", "practitioner", "formulation", "reaction", "reaction_notes", "notes"]
+        fields = ["done_at", "practitioner", "formulation", "reactions", "reaction_notes", "notes"]
         widgets = {
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),
@@ -289,18 +319,9 @@ class RecordSessionForm(OverrideFields, forms.ModelForm):
         self.fields["done_at"].required = True
         self.fields["practitioner"].required = True
         self.fields["practitioner"].queryset = dermatologists
-        self.fields["reaction"].required = True
         self.fields["formulation"].queryset = Formulation.objects.filter(
             lineage=session.plan.formulation.lineage
         ).order_by("-version")
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if error := TreatmentSession.reaction_notes_error(
-            cleaned.get("reaction", ""), cleaned.get("reaction_notes", "")
-        ):
-            self.add_error("reaction_notes", error)
-        return cleaned
 
 
 class SessionAreaForm(forms.Form):
@@ -339,18 +360,18 @@ class BaseLotFormSet(forms.BaseFormSet):
 LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20, absolute_max=20)
 
 
-class AmendSessionForm(OverrideFields, forms.ModelForm):
+class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
+    reactions = reactions_field()
     reason = forms.CharField(max_length=300, label="Why is the record corrected?")
     acknowledgement_reason = acknowledgement_reason_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["done_at"].required = True
-        self.fields["reaction"].required = True
 
     class Meta:
         model = TreatmentSession
-        fields = ["done_at", "reaction", "reaction_notes", "notes"]
+        fields = ["done_at", "reactions", "reaction_notes", "notes"]
         widgets = {
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),

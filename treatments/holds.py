@@ -17,7 +17,8 @@ from django.db.models import Prefetch
 
 from patients.models import Contraindication, Patient, PatientCondition
 from treatments import safety
-from treatments.models import Allergy, Formulation, FormulationLine, TreatmentSession
+from treatments.cocktails import version_to_give, versions_to_give
+from treatments.models import Allergy, Formulation, FormulationLine, SuspectedAllergy, TreatmentSession
 
 
 @dataclass(frozen=True)
@@ -26,20 +27,23 @@ class Hold:
 
 
 def cocktail_of(session: TreatmentSession) -> Formulation:
-    """The cocktail the session will be given: the course's, as the day's prep list shows it."""
-    return session.formulation or session.plan.formulation
+    """The cocktail the session will be given, as the day's prep list shows it."""
+    return version_to_give(session)
 
 
-def hold_for(patient: Patient, session: TreatmentSession | None, *, on_date: date) -> Hold | None:
-    """The hold on `patient` for `session` (its cocktail) on `on_date`; with no course
-    session, for whatever cocktail. None when nothing blocks."""
+def hold_for(
+    patient: Patient, session: TreatmentSession | None, *, on_date: date, cocktail: Formulation | None = None
+) -> Hold | None:
+    """The hold on `patient` for `session` (`cocktail`, the version it will be given, read
+    if not passed) on `on_date`; with no course session, for whatever cocktail. None when
+    nothing blocks."""
     if session is None:
         findings = safety.check_patient(patient=patient, on_date=on_date)
     elif session.is_done:
         return None
     else:
         findings = safety.check_formulation_for_patient(
-            patient=patient, formulation=cocktail_of(session), on_date=on_date, plan=session.plan
+            patient=patient, formulation=cocktail or cocktail_of(session), on_date=on_date, plan=session.plan
         )
     return hold_of(finding.reason for finding in findings if finding.is_block)
 
@@ -50,15 +54,23 @@ def hold_of(reasons: Iterable[str]) -> Hold | None:
 
 
 def holds_for(
-    visits: Iterable[tuple[Patient, TreatmentSession | None]], *, on_date: date
+    visits: Iterable[tuple[Patient, TreatmentSession | None]], *, on_date: date, cocktails: dict | None = None
 ) -> dict[tuple[UUID, UUID | None], Hold]:
     """The holds among `visits` (patient and course session, or None), keyed by their
-    patient's and session's ids. Sessions come with their course's cocktail lines prefetched."""
+    patient's and session's ids. `cocktails` maps each session's id to the version it will be
+    given, with its lines (`treatments.cocktails.versions_to_give`), read if not passed."""
     visits = list(visits)
-    candidates = could_be_blocked([patient for patient, _ in visits], on_date=on_date)
+    if cocktails is None:
+        cocktails = versions_to_give(session for _, session in visits if session)
+    candidates = could_be_blocked([patient for patient, _ in visits], on_date=on_date) | {
+        patient.pk
+        for patient, session in visits
+        if session and any(finding.is_block for finding in safety.dose_findings(cocktails[session.pk]))
+    }
     held = {}
     for patient, session in visits:
-        if patient.pk in candidates and (hold := hold_for(patient, session, on_date=on_date)):
+        cocktail = cocktails[session.pk] if session else None
+        if patient.pk in candidates and (hold := hold_for(patient, session, on_date=on_date, cocktail=cocktail)):
             held[(patient.pk, session.pk if session else None)] = hold
     return held
 
@@ -69,7 +81,9 @@ def could_be_blocked(patients: list[Patient], *, on_date: date) -> set[UUID]:
     waiting period may run), or an automatic block that applies to them. Safety decides for
     these; the others need not be asked, which keeps a day's agenda at three queries however
     many patients it has. These are the sources of blocks in
-    `safety.check_ingredients_for_patient`: a new one there belongs here too."""
+    `safety.check_ingredients_for_patient` (and a suspected allergy still to decide); a new
+    one there belongs here too. A cocktail over a lowered maximum is found by `holds_for`
+    from the lines it already has."""
     by_pk = {patient.pk: patient for patient in patients}
     if not by_pk:
         return set()
@@ -87,7 +101,8 @@ def could_be_blocked(patients: list[Patient], *, on_date: date) -> set[UUID]:
         for pk, patient in by_pk.items()
         if any(safety.detected(contraindication, patient, on_date) for contraindication in automatic)
     }
-    return set(allergic) | set(conditions) | detected
+    suspected = SuspectedAllergy.objects.pending().filter(patient__in=by_pk).values_list("patient_id", flat=True)
+    return set(allergic) | set(conditions) | set(suspected) | detected
 
 
 def hold_for_booking(patient: Patient, *, on_date: date) -> Hold | None:

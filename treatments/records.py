@@ -50,7 +50,7 @@ def record_session(
     areas: list[AdministeredArea],
     lots: list[Lot],
     recorded_by: User,
-    reaction: str = TreatmentSession.Reaction.NONE,
+    reactions: list[str] | None = None,
     reaction_notes: str = "",
     notes: str = "",
     acknowledgement_reason: str = "",
@@ -62,7 +62,8 @@ def record_session(
     the same area treated too recently in another course refuse unless a dermatologist
     overrides them in writing (`overriding` names the breaches they were shown). The
     formulation version is frozen from now on, and the rest of the course is re-spaced from
-    this session's real date."""
+    this session's real date. A severe reaction suspends the cocktail's ingredients until a
+    dermatologist decides on the allergy."""
     with transaction.atomic():
         session = plans.locked_session(session.pk)
         plan = session.plan
@@ -108,7 +109,7 @@ def record_session(
         session.done_at = done_at
         session.practitioner = practitioner
         session.formulation = formulation
-        session.reaction = reaction
+        session.reactions = TreatmentSession.ordered_reactions(reactions or [TreatmentSession.Reaction.NONE])
         session.reaction_notes = reaction_notes
         session.notes = notes
         session.recorded_by = recorded_by
@@ -131,6 +132,7 @@ def record_session(
             ]
         )
         formulation.freeze()
+        safety.suspect_allergy(session=session)
         plans.respace(plan)
     return session
 
@@ -181,7 +183,7 @@ def recorded_lots_error(lots: list[Lot], day: date) -> str:
     return ""
 
 
-AMENDABLE_FIELDS = ("done_at", "reaction", "reaction_notes", "notes")
+AMENDABLE_FIELDS = ("done_at", "reactions", "reaction_notes", "notes")
 
 
 def amend_session(
@@ -227,6 +229,8 @@ def amend_session(
         amendment = SessionAmendment.objects.create(
             session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
         )
+        if "reactions" in diff:
+            safety.suspect_allergy(session=session)
         if "done_at" in diff:
             plans.respace(session.plan)
     return amendment
@@ -245,7 +249,7 @@ def check_new_date(
         raise ValidationError({"done_at": lot_error})
     plan = session.plan
     findings = safety.check_formulation_for_patient(
-        patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan
+        patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan, session=session
     )
     breaches = (
         overrides.block_breaches(session, findings)
@@ -267,7 +271,10 @@ def check_new_date(
 
 
 def as_recorded(value) -> str:
-    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute."""
+    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute; the
+    reactions (the one list amended) by their labels, as the record reads them."""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, list):
+        return TreatmentSession.reaction_labels(value)
     return str(value)

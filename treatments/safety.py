@@ -2,7 +2,9 @@
 
 One function decides, for the cocktail pages, the patient chart and (later) the course
 plans: `check_formulation_for_patient`. Each finding is a block (the app refuses) or a
-warn (a dermatologist may go ahead after recording why).
+warn (a dermatologist may go ahead after recording why). Besides the patient's conditions
+and allergies, what happened at their last session weighs: its reaction warns, and an
+allergy a severe reaction suggests blocks until a dermatologist decides (`reaction_findings`).
 """
 
 import hashlib
@@ -15,11 +17,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from clinic.models import User
 from clinic.reasons import reason_error
 from patients.models import Contraindication, Patient, PatientCondition
-from treatments.models import Allergy, Formulation, Ingredient, SafetyAcknowledgement, TreatmentPlan
+from treatments.models import (
+    Allergy,
+    Formulation,
+    Ingredient,
+    SafetyAcknowledgement,
+    SuspectedAllergy,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 BLOCK = Contraindication.Level.BLOCK
 WARN = Contraindication.Level.WARN
@@ -51,15 +62,21 @@ def long_date(day: date) -> str:
 
 
 def check_ingredients_for_patient(
-    *, patient: Patient, ingredients: Iterable[Ingredient], on_date: date
+    *,
+    patient: Patient,
+    ingredients: Iterable[Ingredient],
+    on_date: date,
+    session: TreatmentSession | None = None,
 ) -> list[Finding]:
     """Findings for a cocktail made of `ingredients` (saved or not yet) given to `patient`
-    on `on_date`. With no ingredients, only what applies to any cocktail."""
+    on `on_date`, at `session` if one is checked. With no ingredients, only what applies to
+    any cocktail."""
     ingredient_ids = {ingredient.pk for ingredient in ingredients}
     findings = [
         Finding(BLOCK, f"allergy:{ingredient.pk}", f"Allergic to {ingredient.name}.", "Leave it out of the cocktail.")
         for ingredient in patient.allergy_ingredients.filter(pk__in=ingredient_ids).order_by("name")
     ]
+    findings += reaction_findings(patient=patient, ingredient_ids=ingredient_ids, on_date=on_date, session=session)
 
     def applies(contraindication: Contraindication) -> bool:
         limited_to = {ingredient.pk for ingredient in contraindication.ingredients.all()}
@@ -139,14 +156,83 @@ def detected(contraindication: Contraindication, patient: Patient, on_date: date
     return False
 
 
+def reaction_findings(
+    *, patient: Patient, ingredient_ids: set[int], on_date: date, session: TreatmentSession | None
+) -> list[Finding]:
+    """What the patient's last session left to weigh: a warning if they reacted to it, and a
+    block on each of `ingredient_ids` an allergy is suspected to until a dermatologist decides.
+    The last session is the one before `session` (when it is done), else before `on_date` ends."""
+    findings = []
+    previous = previous_session(patient=patient, on_date=on_date, session=session)
+    if previous is not None and previous.reacted:
+        notes = f" ({previous.reaction_notes})" if previous.reaction_notes else ""
+        findings.append(
+            Finding(
+                WARN,
+                f"reaction:{previous.pk}",
+                _("Reaction at the previous session: %(signs)s%(notes)s, session %(number)s on %(day)s.")
+                % {
+                    "signs": previous.reactions_display,
+                    "notes": notes,
+                    "number": previous.number,
+                    "day": long_date(timezone.localtime(previous.done_at).date()),
+                },
+                _("Ask how it settled; consider a smaller volume or a test injection."),
+            )
+        )
+    suspicions = (
+        SuspectedAllergy.objects.pending()
+        .filter(patient=patient, ingredients__in=ingredient_ids)
+        .select_related("session")
+        .prefetch_related("ingredients")
+        .distinct()
+    )
+    for suspicion in suspicions:
+        # The session's record may since have been corrected; the suspicion stands until decided.
+        signs = TreatmentSession.reaction_labels(suspicion.session.severe_reactions).lower() or _("a severe reaction")
+        for ingredient in suspicion.ingredients.all():
+            if ingredient.pk in ingredient_ids:
+                findings.append(
+                    Finding(
+                        BLOCK,
+                        f"suspected-allergy:{suspicion.pk}:{ingredient.pk}",
+                        _("Suspected allergy to %(ingredient)s after %(signs)s at session %(number)s.")
+                        % {"ingredient": ingredient.name, "signs": signs, "number": suspicion.session.number},
+                        _("A dermatologist confirms or dismisses it on the patient's chart first."),
+                    )
+                )
+    return findings
+
+
+def previous_session(*, patient: Patient, on_date: date, session: TreatmentSession | None) -> TreatmentSession | None:
+    """The patient's last recorded session before `session` if it is done, else before the
+    end of `on_date` (a session recorded this morning is the previous one this afternoon)."""
+    done = TreatmentSession.objects.filter(plan__patient=patient, status=TreatmentSession.Status.DONE)
+    if session is not None and session.is_done:
+        done = done.filter(done_at__lt=session.done_at)
+    else:
+        done = done.filter(done_at__date__lte=on_date)  # in the clinic's time zone
+    if session is not None:
+        done = done.exclude(pk=session.pk)
+    return done.order_by("-done_at").first()
+
+
 def check_formulation_for_patient(
-    *, patient: Patient, formulation: Formulation, on_date: date, plan: TreatmentPlan | None = None
+    *,
+    patient: Patient,
+    formulation: Formulation,
+    on_date: date,
+    plan: TreatmentPlan | None = None,
+    session: TreatmentSession | None = None,
 ) -> list[Finding]:
     """Findings for `formulation` given to `patient`, each warn carrying its acknowledgement
     if one is on record: for `plan` when a course is checked (an acknowledgement covers one
     course), else one given on the cocktail's own page."""
     findings = check_ingredients_for_patient(
-        patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=on_date
+        patient=patient,
+        ingredients=[line.ingredient for line in formulation.lines.all()],
+        on_date=on_date,
+        session=session,
     ) + dose_findings(formulation)
     findings.sort(key=lambda finding: finding.level != BLOCK)
     acknowledgements = {
@@ -300,3 +386,64 @@ def set_allergies(*, patient: Patient, ingredients: Iterable[Ingredient], change
                 allergy = Allergy(patient=patient, ingredient=ingredient, recorded_by=changed_by)
                 allergy._history_user = changed_by
                 allergy.save()
+
+
+def suspect_allergy(*, session: TreatmentSession) -> SuspectedAllergy | None:
+    """After a severe reaction at `session`, suspect an allergy to the cocktail's ingredients
+    the patient is not yet known to be allergic to. Called under the session's lock, by the
+    recording or the amendment that wrote the reaction; once per session."""
+    if not session.severe_reactions or session.suspected_allergies.exists():
+        return None
+    patient = session.plan.patient
+    known = set(Allergy.objects.filter(patient=patient).values_list("ingredient_id", flat=True))
+    lines = session.formulation.lines.select_related("ingredient")
+    ingredients = [line.ingredient for line in lines if line.ingredient_id not in known]
+    if not ingredients:
+        return None
+    suspicion = SuspectedAllergy.objects.create(patient=patient, session=session)
+    suspicion.ingredients.set(ingredients)
+    return suspicion
+
+
+def locked_pending_suspicion(suspicion: SuspectedAllergy) -> SuspectedAllergy:
+    """`suspicion` read again under a lock; refused if someone has decided it meanwhile."""
+    suspicion = SuspectedAllergy.objects.select_for_update().get(pk=suspicion.pk)
+    if not suspicion.is_pending:
+        raise ValidationError(
+            _("%(who)s already decided on this allergy (%(status)s).")
+            % {"who": suspicion.decided_by, "status": suspicion.get_status_display().lower()}
+        )
+    return suspicion
+
+
+def confirm_suspected_allergy(*, suspicion: SuspectedAllergy, decided_by: User) -> SuspectedAllergy:
+    """The patient is allergic to the suspected ingredients: each becomes an allergy on record."""
+    with transaction.atomic():
+        suspicion = locked_pending_suspicion(suspicion)
+        known = set(Allergy.objects.filter(patient=suspicion.patient).values_list("ingredient_id", flat=True))
+        for ingredient in suspicion.ingredients.all():
+            if ingredient.pk not in known:
+                allergy = Allergy(patient=suspicion.patient, ingredient=ingredient, recorded_by=decided_by)
+                allergy._history_user = decided_by
+                allergy.save()
+        return decide(suspicion, SuspectedAllergy.Status.CONFIRMED, decided_by)
+
+
+def dismiss_suspected_allergy(*, suspicion: SuspectedAllergy, reason: str, decided_by: User) -> SuspectedAllergy:
+    """The reaction was not an allergy to these ingredients: why stays on record."""
+    reason = reason.strip()
+    if error := reason_error(reason, asked=_("Say why it is not an allergy")):
+        raise ValidationError({"dismissal_reason": error})
+    with transaction.atomic():
+        suspicion = locked_pending_suspicion(suspicion)
+        suspicion.dismissal_reason = reason
+        return decide(suspicion, SuspectedAllergy.Status.DISMISSED, decided_by)
+
+
+def decide(suspicion: SuspectedAllergy, status: str, decided_by: User) -> SuspectedAllergy:
+    suspicion.status = status
+    suspicion.decided_by = decided_by
+    suspicion.decided_at = timezone.now()
+    suspicion._history_user = decided_by
+    suspicion.save(update_fields=["status", "decided_by", "decided_at", "dismissal_reason"])
+    return suspicion

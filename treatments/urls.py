@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.views import cocktails, lots, plans, sessions
+from treatments.views import cocktails, events, lots, plans, sessions
 
 urlpatterns = [
     path("formulations/", cocktails.formulation_list, name="formulation_list"),
@@ -18,4 +18,10 @@ urlpatterns = [
     path("sessions/<uuid:pk>/aftercare/", sessions.aftercare_preview, name="aftercare_preview"),
     path("sessions/<uuid:pk>/handed-over/", sessions.aftercare_handed_over, name="aftercare_handed_over"),
     path("lots/", lots.lot_recall, name="lot_recall"),
+    path("sessions/<uuid:pk>/adverse-events/new/", events.adverse_event_new, name="adverse_event_new"),
+    path("adverse-events/", events.adverse_event_list, name="adverse_event_list"),
+    path("adverse-events/<int:pk>/", events.adverse_event_edit, name="adverse_event_edit"),
+    path("suspected-allergies/<int:pk>/", events.suspected_allergy, name="suspected_allergy"),
+    path("suspected-allergies/<int:pk>/confirm/", events.suspected_allergy_confirm, name="suspected_allergy_confirm"),
+    path("suspected-allergies/<int:pk>/dismiss/", events.suspected_allergy_dismiss, name="suspected_allergy_dismiss"),
 ]

@@ -6,7 +6,15 @@ from itertools import pairwise
 
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
-from treatments.models import Allergy, Formulation, FormulationLine, TreatmentPlan, TreatmentSession
+from treatments.models import (
+    AdverseEvent,
+    Allergy,
+    Formulation,
+    FormulationLine,
+    SuspectedAllergy,
+    TreatmentPlan,
+    TreatmentSession,
+)
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
 
@@ -29,7 +37,11 @@ def entries_for(records, label) -> list[Entry]:
         if previous is not None:
             delta = record.diff_against(previous)
             changes = [
-                (record._meta.get_field(change.field).verbose_name, str(change.old), str(change.new))
+                (
+                    record._meta.get_field(change.field).verbose_name,
+                    shown(change.field, change.old),
+                    shown(change.field, change.new),
+                )
                 for change in delta.changes
             ]
         entries.append(
@@ -44,6 +56,13 @@ def entries_for(records, label) -> list[Entry]:
     return entries
 
 
+def shown(field: str, value) -> str:
+    """A value as the history shows it; a session's reactions by their labels, not their codes."""
+    if field == "reactions":
+        return TreatmentSession.reaction_labels(value or [])
+    return str(value)
+
+
 def grouped(queryset, label) -> list[Entry]:
     by_object = {}
     for record in queryset.select_related("history_user"):
@@ -53,7 +72,7 @@ def grouped(queryset, label) -> list[Entry]:
 
 def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
     """Newest first: the patient's record, allergies, contraindications, cocktails and their lines,
-    courses, sessions and appointments."""
+    courses, sessions, suspected allergies, adverse events and appointments."""
     formulations = Formulation.objects.filter(patient=patient).values_list("pk", flat=True)
     entries = [
         *grouped(Patient.history.filter(id=patient.pk), lambda r: "Patient record"),
@@ -69,6 +88,11 @@ def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
         ),
         *grouped(TreatmentPlan.history.filter(patient_id=patient.pk), lambda r: f"{r.get_indication_display()} course"),
         *grouped(TreatmentSession.history.filter(plan__patient=patient), lambda r: f"Session {r.number}"),
+        *grouped(SuspectedAllergy.history.filter(patient_id=patient.pk), lambda r: "Suspected allergy"),
+        *grouped(
+            AdverseEvent.history.filter(session__plan__patient=patient),
+            lambda r: f"Adverse event: {r.get_type_display()}",
+        ),
         *grouped(Appointment.history.filter(patient_id=patient.pk), lambda r: "Appointment"),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

@@ -42,6 +42,8 @@ COUNTED = [
     "treatments.Formulation",
     "treatments.TreatmentPlan",
     "treatments.SessionAmendment",
+    "treatments.AdverseEvent",
+    "treatments.SuspectedAllergy",
     "scheduling.Appointment",
     # and the audit trail: a refused submit leaves no history either
     "patients.HistoricalPatient",
@@ -50,6 +52,7 @@ COUNTED = [
     "treatments.HistoricalFormulationLine",
     "treatments.HistoricalTreatmentPlan",
     "treatments.HistoricalTreatmentSession",
+    "treatments.HistoricalAdverseEvent",
     "scheduling.HistoricalAppointment",
 ]
 
@@ -118,13 +121,18 @@ FORMS = [
     (
         "derek",
         "/sessions/{session}/",
-        ["done_at", "practitioner", "reaction", "areas-TOTAL_FORMS", "lots-0-expiry_date"],
+        ["done_at", "practitioner", "reactions", "areas-TOTAL_FORMS", "lots-0-expiry_date"],
     ),
     ("charlie", "/appointments/new/", ["patient", "practitioner", "room", "start", "minutes", "session"]),
     ("derek", "/patients/{alice}/conditions/{condition}/end/", ["ended_on"]),
     ("derek", "/formulations/preview/", ["patient", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-ingredient"]),
     ("derek", "/plans/preview/", ["patient", "protocol", "start_date", "interval_days", "max_days"]),
-    ("derek", "/sessions/{done}/amend/", ["done_at", "reaction", "reaction_notes", "notes", "reason"]),
+    ("derek", "/sessions/{done}/amend/", ["done_at", "reactions", "reaction_notes", "notes", "reason"]),
+    (
+        "derek",
+        "/sessions/{done}/adverse-events/new/",
+        ["onset_date", "type", "severity", "follow_up_date", "reported_to_vigilance", "vigilance_reference"],
+    ),
     ("derek", "/formulations/{formulation}/edit/", ["name", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-unit"]),
     ("derek", "/formulations/{formulation}/acknowledge/", ["finding_key", "reason"]),
     ("derek", "/plans/{plan}/stop/", ["reason"]),

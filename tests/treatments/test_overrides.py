@@ -219,7 +219,7 @@ def form_data(plan, number: int, on: datetime, **extra) -> dict:
         "done_at": f"{on:%Y-%m-%dT%H:%M}",
         "practitioner": plan.prescriber.pk,
         "formulation": plan.formulation.pk,
-        "reaction": "none",
+        "reactions": ["none"],
         "reaction_notes": "",
         "notes": "",
         "areas-TOTAL_FORMS": "1",

@@ -148,7 +148,7 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
         "done_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "practitioner": str(derek.pk),
         "formulation": str(form.initial["formulation"].pk),
-        "reaction": "redness",
+        "reactions": ["redness"],
         "reaction_notes": "",
         "notes": "",
         "areas-TOTAL_FORMS": "1",
@@ -267,16 +267,17 @@ def test_a_done_session_is_corrected_by_an_amendment_that_keeps_the_original(cli
         f"/sessions/{session.pk}/amend/",
         {
             "done_at": timezone.localtime(session.done_at).strftime("%Y-%m-%dT%H:%M"),
-            "reaction": "bruising",
+            "reactions": ["redness", "bruising"],
             "reaction_notes": "",
             "notes": "Small bruise left cheek",
             "reason": "Patient called the next day",
         },
     )
     session.refresh_from_db()
-    assert session.reaction == "bruising"
+    assert session.reactions == ["redness", "bruising"]
     amendment = session.amendments.get()
-    assert amendment.changes["reaction"] == ["none", "bruising"]
+    # The log reads as the record does: labels, not codes.
+    assert amendment.changes["reactions"] == ["None", "Redness, Bruising"]
     assert amendment.amended_by == derek
     page = client.get(f"/sessions/{session.pk}/").content.decode()
     assert "Patient called the next day" in page
@@ -356,7 +357,7 @@ def test_a_record_is_corrected_only_with_a_date(client, derek, alice):
     client.force_login(derek)
     response = client.post(
         f"/sessions/{session.pk}/amend/",
-        {"done_at": "", "reaction": "none", "notes": "", "reason": "The time was typed in the wrong field"},
+        {"done_at": "", "reactions": ["none"], "notes": "", "reason": "The time was typed in the wrong field"},
     )
     assert response.status_code == 400
     assert "The correction was not saved" in response.content.decode()
@@ -467,7 +468,7 @@ def test_a_warning_that_appears_after_planning_is_answered_on_the_session_page(c
         "done_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "practitioner": str(derek.pk),
         "formulation": str(form.initial["formulation"].pk),
-        "reaction": "none",
+        "reactions": ["none"],
         "areas-TOTAL_FORMS": "1",
         "areas-INITIAL_FORMS": "1",
         "areas-0-area": str(TreatmentArea.objects.get(name=FACE).pk),

@@ -539,12 +539,12 @@ def test_an_amendment_keeps_what_the_record_said_before(plan, derek, margaret):
         session=first,
         reason=" Redness noted after the patient left ",
         amended_by=margaret,
-        reaction=TreatmentSession.Reaction.REDNESS,
+        reactions=[TreatmentSession.Reaction.REDNESS],
         reaction_notes="Both cheeks, faded within the hour",
     )
 
     assert amendment.changes == {
-        "reaction": ["none", "redness"],
+        "reactions": ["None", "Redness"],
         "reaction_notes": ["", "Both cheeks, faded within the hour"],
     }
     assert (amendment.reason, amendment.amended_by, amendment.session) == (
@@ -553,7 +553,7 @@ def test_an_amendment_keeps_what_the_record_said_before(plan, derek, margaret):
         first,
     )
     first.refresh_from_db()
-    assert (first.reaction, first.reaction_notes) == ("redness", "Both cheeks, faded within the hour")
+    assert (first.reactions, first.reaction_notes) == (["redness"], "Both cheeks, faded within the hour")
 
 
 def test_amending_the_day_of_a_session_moves_the_rest_of_the_course(plan, derek, time_machine):
@@ -578,12 +578,12 @@ def test_amending_the_day_of_a_session_moves_the_rest_of_the_course(plan, derek,
             {"practitioner": None, "formulation": None},
             "These cannot be amended: formulation, practitioner.",
         ),
-        ("Typed in the wrong field", {"reaction": "none"}, "Nothing was changed."),
+        ("Typed in the wrong field", {"reactions": ["none"]}, "Nothing was changed."),
         ("Typed in the wrong field", {"done_at": at("2026-03-03")}, "A session cannot be recorded in the future."),
     ],
 )
 def test_a_refused_amendment_changes_nothing(plan, derek, reason, changes, message):
-    first = record(session(plan, 1), on=at("2026-03-02", 9), by=derek, reaction="none", notes="As planned")
+    first = record(session(plan, 1), on=at("2026-03-02", 9), by=derek, reactions=["none"], notes="As planned")
 
     with pytest.raises(ValidationError) as refused:
         amend_session(session=first, reason=reason, amended_by=derek, **changes)

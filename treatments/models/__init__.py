@@ -1,5 +1,6 @@
 """Treatments' data, one module per family: catalogues, cocktails, courses and their
-sessions, overrides, documents."""
+sessions, overrides, documents, what happened after a session (suspected allergies, adverse
+events)."""
 
 from treatments.models.catalog import (
     UNIT_KIND_AND_FACTOR,
@@ -36,6 +37,7 @@ from treatments.models.courses import (
     spacing_errors,
 )
 from treatments.models.documents import AftercareTopic, DocumentHandover
+from treatments.models.events import AdverseEvent, SuspectedAllergy
 from treatments.models.overrides import Override
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "MAX_SPACING_DAYS",
     "SPACING_LIMIT",
     "UNIT_KIND_AND_FACTOR",
+    "AdverseEvent",
     "AftercareTopic",
     "Allergy",
     "DocumentHandover",
@@ -58,6 +61,7 @@ __all__ = [
     "SessionAmendment",
     "SessionArea",
     "SessionLot",
+    "SuspectedAllergy",
     "TreatmentArea",
     "TreatmentPlan",
     "TreatmentSession",

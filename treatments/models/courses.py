@@ -197,16 +197,22 @@ class TreatmentSession(models.Model):
         SKIPPED = "skipped", _("Skipped")
 
     class Reaction(models.TextChoices):
-        NONE = "none", "None"
-        REDNESS = "redness", "Redness"
-        SWELLING = "swelling", "Swelling"
-        BRUISING = "bruising", "Bruising"
-        OTHER = "other", "Other (describe)"
+        NONE = "none", _("None")
+        REDNESS = "redness", _("Redness")
+        SWELLING = "swelling", _("Swelling")
+        BRUISING = "bruising", _("Bruising")
+        URTICARIA = "urticaria", _("Urticaria (hives)")
+        WHEEZE = "wheeze", _("Wheeze")
+        ANAPHYLAXIS = "anaphylaxis", _("Anaphylaxis")
+        OTHER = "other", _("Other (describe)")
 
     # Missed (its appointment was a no-show) is to book again, as planned is.
     AWAITING_BOOKING = [Status.PLANNED, Status.MISSED]
     STILL_TO_COME = [*AWAITING_BOOKING, Status.BOOKED]
     CALLED_OFF = [Status.CANCELLED, Status.MISSED, Status.SKIPPED]
+    # Signs of an allergy rather than of the injections: they suspend the cocktail's
+    # ingredients until a dermatologist decides (treatments.safety.suspect_allergy).
+    SEVERE_REACTIONS = [Reaction.URTICARIA, Reaction.WHEEZE, Reaction.ANAPHYLAXIS]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
@@ -230,7 +236,8 @@ class TreatmentSession(models.Model):
         related_name="sessions",
         help_text="The cocktail version injected; frozen from then on.",
     )
-    reaction = models.CharField("immediate reaction", max_length=10, choices=Reaction.choices, blank=True)
+    # Several signs at once (redness and swelling), as Reaction values in the list's order.
+    reactions = models.JSONField(_("immediate reaction"), default=list, blank=True)
     reaction_notes = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
@@ -306,17 +313,54 @@ class TreatmentSession(models.Model):
 
     def clean(self) -> None:
         if self.status == self.Status.DONE:
-            if not self.reaction:
-                raise ValidationError({"reaction": "Record the immediate reaction (or none)."})
-            if error := self.reaction_notes_error(self.reaction, self.reaction_notes):
+            if error := self.reactions_error(self.reactions):
+                raise ValidationError({"reactions": error})
+            if error := self.reaction_notes_error(self.reactions, self.reaction_notes):
                 raise ValidationError({"reaction_notes": error})
 
     @classmethod
-    def reaction_notes_error(cls, reaction: str, notes: str) -> str:
-        """A reaction other than those listed needs describing; the record form asks this too."""
-        if reaction == cls.Reaction.OTHER and not notes.strip():
-            return "Describe the reaction."
+    def reactions_error(cls, reactions: list[str]) -> str:
+        """What is wrong with `reactions` as the signs seen right after a session; the record
+        and amendment forms ask this too."""
+        if not reactions:
+            return _("Record the immediate reaction (or none).")
+        if not set(reactions) <= set(cls.Reaction.values):
+            return _("Choose the reactions from the list.")
+        if cls.Reaction.NONE in reactions and len(reactions) > 1:
+            return _("“None” cannot go with a reaction: untick one.")
         return ""
+
+    @classmethod
+    def reaction_notes_error(cls, reactions: list[str], notes: str) -> str:
+        """A reaction other than those listed needs describing; the record form asks this too."""
+        if cls.Reaction.OTHER in reactions and not notes.strip():
+            return _("Describe the reaction.")
+        return ""
+
+    @classmethod
+    def ordered_reactions(cls, reactions) -> list[str]:
+        """`reactions` in the list's order, each once: the same signs always read the same."""
+        chosen = set(reactions)
+        return [value for value in cls.Reaction.values if value in chosen]
+
+    @classmethod
+    def reaction_labels(cls, reactions: list[str]) -> str:
+        """The signs as people read them: "Redness, Swelling"."""
+        labels = dict(cls.Reaction.choices)
+        return ", ".join(str(labels.get(value, value)) for value in reactions)
+
+    @property
+    def reactions_display(self) -> str:
+        return self.reaction_labels(self.reactions)
+
+    @property
+    def reacted(self) -> bool:
+        """Something was seen right after the session."""
+        return bool(self.reactions) and self.reactions != [self.Reaction.NONE]
+
+    @property
+    def severe_reactions(self) -> list[str]:
+        return [value for value in self.reactions if value in self.SEVERE_REACTIONS]
 
     def booking_window(self, today: date | None = None) -> tuple[date, date]:
         return booking_window(self.earliest_date, self.latest_date, today or timezone.localdate())

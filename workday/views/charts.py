@@ -19,11 +19,12 @@ from patients.forms import ConditionForm, EndConditionForm
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
 from treatments import safety
-from treatments.models import Formulation, Override, TreatmentPlan
+from treatments.models import AdverseEvent, Formulation, Override, SuspectedAllergy, TreatmentPlan, TreatmentSession
 from workday import history, patient_records
 from workday.forms import PatientRecordForm
 
 UPCOMING_ON_CHART = 10
+RECORDED_SESSIONS_ON_CHART = 5  # the sessions an adverse event is most likely to follow
 
 
 @require_http_methods(["GET", "POST"])
@@ -95,6 +96,16 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
             .filter(patient=patient)
             .order_by("-created_at"),
             overrides=Override.objects.filter(plan__patient=patient).select_related("overridden_by", "session"),
+            suspected_allergies=SuspectedAllergy.objects.pending()
+            .filter(patient=patient)
+            .select_related("session")
+            .prefetch_related("ingredients"),
+            adverse_events=AdverseEvent.objects.filter(session__plan__patient=patient).select_related("session__plan"),
+            recorded_sessions=TreatmentSession.objects.filter(
+                plan__patient=patient, status=TreatmentSession.Status.DONE
+            )
+            .select_related("plan")
+            .order_by("-done_at")[:RECORDED_SESSIONS_ON_CHART],
             condition_form=condition_form or ConditionForm(),
             end_condition_form=EndConditionForm(initial={"ended_on": timezone.localdate()}),
         )

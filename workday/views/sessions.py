@@ -17,7 +17,7 @@ from treatments import overrides, records, safety
 from treatments.access import get_session_for_user
 from treatments.cocktails import version_to_give
 from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
-from treatments.models import TreatmentSession
+from treatments.models import SuspectedAllergy, TreatmentSession
 from workday import visits
 
 NOT_AMENDED = {"reason", "acknowledgement_reason", "override_reason", "overridden_rules"}
@@ -30,7 +30,7 @@ def session_forms(request: HttpRequest, session: TreatmentSession):
         "done_at": timezone.localtime().replace(second=0, microsecond=0),
         "practitioner": request.user,
         "formulation": version_to_give(session),
-        "reaction": TreatmentSession.Reaction.NONE,
+        "reactions": [TreatmentSession.Reaction.NONE],
     }
     record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
     areas = SessionAreaFormSet(
@@ -111,7 +111,11 @@ def session_page(
 ) -> HttpResponse:
     cocktail = version_to_give(session)
     findings = safety.check_formulation_for_patient(
-        patient=session.plan.patient, formulation=cocktail, on_date=timezone.localdate(), plan=session.plan
+        patient=session.plan.patient,
+        formulation=cocktail,
+        on_date=timezone.localdate(),
+        plan=session.plan,
+        session=session,
     )
     if session.is_done and amend_form is None:
         amend_form = AmendSessionForm(instance=session)
@@ -128,6 +132,11 @@ def session_page(
         "areas": areas,
         "lots": lots,
         "amend_form": amend_form,
+        "adverse_events": session.adverse_events.all(),
+        "suspected_allergies": SuspectedAllergy.objects.pending()
+        .filter(patient=session.plan.patient)
+        .select_related("session")
+        .prefetch_related("ingredients"),
     }
     return render(request, "workday/session_detail.html", context, status=status)
 
@@ -158,7 +167,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             formulation=values["formulation"],
             areas=[records.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
             lots=[records.Lot(x["product"], x["lot_number"], x["expiry_date"]) for x in lots.cleaned_data if x],
-            reaction=values["reaction"],
+            reactions=values["reactions"],
             reaction_notes=values["reaction_notes"],
             notes=values["notes"],
             acknowledgement_reason=values["acknowledgement_reason"],

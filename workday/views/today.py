@@ -20,7 +20,9 @@ def today(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     appointments = list(Appointment.objects.agenda_of(user, today).with_what_to_prepare().order_by("start"))
     to_give = cocktails.versions_to_give(appointment.session for appointment in appointments if appointment.session)
-    held = holds.holds_for([(a.patient, a.session) for a in appointments if a.still_to_see], on_date=today)
+    held = holds.holds_for(
+        [(a.patient, a.session) for a in appointments if a.still_to_see], on_date=today, cocktails=to_give
+    )
     for appointment in appointments:
         # What to prepare is the version the session is given, not the one the course was planned with.
         appointment.cocktail = to_give.get(appointment.session_id)
