@@ -154,6 +154,7 @@ def record_visit_of(
     done_at: datetime | None = None,
     lot_number: str = "LOT-1",
     expiry: date | None = None,
+    practitioner: User | None = None,
     **extra,
 ) -> TreatmentSession:
     """Record `session` as its page does: done now by `by`, each planned area at its planned
@@ -162,7 +163,7 @@ def record_visit_of(
     return record_visit(
         session=session,
         done_at=done_at or timezone.now(),
-        practitioner=by,
+        practitioner=practitioner or by,
         formulation=plan.formulation,
         areas=[AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.select_related("area")],
         lots=[Lot("HA vial", lot_number, expiry or timezone.localdate() + timedelta(days=300))],

@@ -364,14 +364,21 @@ class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
     reactions = reactions_field()
     reason = forms.CharField(max_length=300, label="Why is the record corrected?")
     acknowledgement_reason = acknowledgement_reason_field()
+    # The corrections the form was opened on: a correction made meanwhile refuses this one.
+    amendments_seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, dermatologists, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["amendments_seen"] = self.instance.amendments.count()
         self.fields["done_at"].required = True
+        self.fields["practitioner"].required = True
+        self.fields["practitioner"].queryset = dermatologists
+        self.fields["practitioner"].label = "Performed by"
 
     class Meta:
         model = TreatmentSession
-        fields = ["done_at", "reactions", "reaction_notes", "notes"]
+        fields = ["done_at", "practitioner", "reactions", "reaction_notes", "notes"]
         widgets = {
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),

@@ -114,6 +114,7 @@ def record_session(
         session.notes = notes
         session.recorded_by = recorded_by
         session.recorded_at = timezone.now()
+        session.signed_at = session.recorded_at if practitioner == recorded_by else None
         session.booked_for = session.booked_with = None
         session.full_clean()
         session.save()
@@ -183,7 +184,11 @@ def recorded_lots_error(lots: list[Lot], day: date) -> str:
     return ""
 
 
-AMENDABLE_FIELDS = ("done_at", "reactions", "reaction_notes", "notes")
+AMENDABLE_FIELDS = ("done_at", "practitioner", "reactions", "reaction_notes", "notes")
+
+
+class RecordChanged(ValidationError):
+    """The record was corrected by someone else since the correction was begun."""
 
 
 def amend_session(
@@ -194,6 +199,7 @@ def amend_session(
     acknowledgement_reason: str = "",
     override_reason: str = "",
     overriding: Iterable[str] = (),
+    amendments_seen: int | None = None,
     **changes,
 ) -> SessionAmendment:
     """Correct a recorded session; the amendment keeps what each field said before. A new
@@ -208,6 +214,10 @@ def amend_session(
         session = plans.locked_session(session.pk)
         if not session.is_done:
             raise ValidationError("Only a recorded session is amended; record this one instead.")
+        if amendments_seen is not None and session.amendments.count() != amendments_seen:
+            # Corrected by someone else since this correction's form was opened: applying it
+            # would silently undo theirs.
+            raise RecordChanged("Someone corrected this record meanwhile; see their correction, then correct again.")
         diff = {}
         for field, value in changes.items():
             before = getattr(session, field)
@@ -224,8 +234,13 @@ def amend_session(
                 override_reason=override_reason,
                 overriding=overriding,
             )
+        changed = list(diff)
+        if "practitioner" in diff:
+            # The new practitioner confirms the record unless they made the correction.
+            session.signed_at = timezone.now() if amended_by == session.practitioner else None
+            changed.append("signed_at")
         session.full_clean()
-        session.save(update_fields=list(diff))
+        session.save(update_fields=changed)
         amendment = SessionAmendment.objects.create(
             session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
         )
@@ -268,6 +283,21 @@ def check_new_date(
         reason=acknowledgement_reason,
         acknowledged_by=amended_by,
     )
+
+
+def sign_session(*, session: TreatmentSession, signed_by: User) -> TreatmentSession:
+    """The practitioner confirms a record someone else entered for them."""
+    with transaction.atomic():
+        session = plans.locked_session(session.pk)
+        if not session.is_done:
+            raise ValidationError("Only a recorded session is signed.")
+        if signed_by != session.practitioner:
+            raise ValidationError(f"Only {session.practitioner}, who performed the session, can sign its record.")
+        if session.signed_at:
+            raise ValidationError(f"{session.practitioner} already signed this record.")
+        session.signed_at = timezone.now()
+        session.save(update_fields=["signed_at"])
+    return session
 
 
 def as_recorded(value) -> str:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("plans/<uuid:pk>/resume/", courses.plan_resume, name="plan_resume"),
     path("sessions/<uuid:pk>/", sessions.session_detail, name="session_detail"),
     path("sessions/<uuid:pk>/amend/", sessions.session_amend, name="session_amend"),
+    path("sessions/<uuid:pk>/sign/", sessions.session_sign, name="session_sign"),
     path("sessions/<uuid:pk>/skip/", courses.session_skip, name="session_skip"),
 ]

@@ -57,6 +57,7 @@ ACCESS = [
     ("/sessions/{session}/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/sessions/{session}/amend/", [405, 405, 405, 405, 405, 405, 405]),
     ("/sessions/{session}/skip/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/sessions/{session}/sign/", [405, 405, 405, 405, 405, 405, 405]),
     ("/lots/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/adverse-events/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/adverse-events/999999/", ["login", 403, 403, 403, 404, 403, 403]),

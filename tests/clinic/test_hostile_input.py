@@ -127,7 +127,11 @@ FORMS = [
     ("derek", "/patients/{alice}/conditions/{condition}/end/", ["ended_on"]),
     ("derek", "/formulations/preview/", ["patient", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-ingredient"]),
     ("derek", "/plans/preview/", ["patient", "protocol", "start_date", "interval_days", "max_days"]),
-    ("derek", "/sessions/{done}/amend/", ["done_at", "reactions", "reaction_notes", "notes", "reason"]),
+    (
+        "derek",
+        "/sessions/{done}/amend/",
+        ["done_at", "practitioner", "reactions", "reaction_notes", "notes", "reason", "amendments_seen"],
+    ),
     (
         "derek",
         "/sessions/{done}/adverse-events/new/",

@@ -71,8 +71,9 @@ SCHEDULE_QUERIES = 5  # + appointments with patient, practitioner and room; work
 SCHEDULE_BY_ROOM_QUERIES = 6  # + rooms
 # + appointments with what to prepare, plan areas, cocktail lines with ingredients; the cocktail
 # versions to give with their lines (treatments.cocktails.versions_to_give); recent patients;
-# who could be on clinical hold: allergies, blocking conditions, automatic blocks, suspected allergies
-TODAY_QUERIES = 13
+# who could be on clinical hold: allergies, blocking conditions, automatic blocks, suspected allergies;
+# the records awaiting the user's signature
+TODAY_QUERIES = 14
 HELD_VISIT_QUERIES = 8  # safety's check of one held visit: allergies, automatic blocks and their
 # ingredients, conditions and their ingredients, suspected allergies, the previous session's
 # reaction, acknowledgements

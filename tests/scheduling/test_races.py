@@ -20,6 +20,7 @@ from scheduling.models import Appointment, AppointmentChange, Room
 from tests.factories import PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory, record_visit_of
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
 from treatments.models import TreatmentPlan, TreatmentSession
+from treatments.records import amend_session
 from workday.visits import stop_course
 
 THREADS = 8
@@ -331,3 +332,26 @@ def test_a_no_show_and_a_recording_at_once_keep_the_record(concurrent_database, 
         assert session.lots.count() == 1
         visit.refresh_from_db()
         assert visit.status == Appointment.Status.DONE
+
+
+@RACE
+def test_two_corrections_of_one_record_at_once_keep_one_and_tell_the_other(concurrent_database, derek, alice):
+    plan = TreatmentPlanFactory(patient=alice, created_by=derek)
+    session = record_visit_of(plan.sessions.get(number=1), by=derek)
+
+    def correct(notes):
+        return lambda: amend_session(
+            session=TreatmentSession.objects.get(pk=session.pk),
+            reason="The note was entered on the wrong patient's record",
+            amended_by=derek,
+            amendments_seen=0,
+            notes=notes,
+        )
+
+    outcomes = race([correct("Small bruise left cheek"), correct("Redness faded within the hour")])
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["RecordChanged", "SessionAmendment"], outcomes
+    winner = next(o for o in outcomes if not isinstance(o, Exception))
+    session.refresh_from_db()
+    assert session.notes == winner.changes["notes"][1]
+    assert session.amendments.count() == 1

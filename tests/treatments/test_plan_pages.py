@@ -267,6 +267,8 @@ def test_a_done_session_is_corrected_by_an_amendment_that_keeps_the_original(cli
         f"/sessions/{session.pk}/amend/",
         {
             "done_at": timezone.localtime(session.done_at).strftime("%Y-%m-%dT%H:%M"),
+            "practitioner": session.practitioner.pk,
+            "amendments_seen": 0,
             "reactions": ["redness", "bruising"],
             "reaction_notes": "",
             "notes": "Small bruise left cheek",
@@ -357,7 +359,13 @@ def test_a_record_is_corrected_only_with_a_date(client, derek, alice):
     client.force_login(derek)
     response = client.post(
         f"/sessions/{session.pk}/amend/",
-        {"done_at": "", "reactions": ["none"], "notes": "", "reason": "The time was typed in the wrong field"},
+        {
+            "done_at": "",
+            "reactions": ["none"],
+            "notes": "",
+            "reason": "The time was typed in the wrong field",
+            "amendments_seen": 0,
+        },
     )
     assert response.status_code == 400
     assert "The correction was not saved" in response.content.decode()

@@ -106,6 +106,8 @@ def test_the_amendment_form_adds_a_sign_and_its_log_reads_labels(client, derek, 
         f"/sessions/{session.pk}/amend/",
         {
             "done_at": timezone.localtime(session.done_at).strftime("%Y-%m-%dT%H:%M"),
+            "practitioner": session.practitioner.pk,
+            "amendments_seen": 0,
             "reactions": [REDNESS, SWELLING],
             "reaction_notes": "",
             "notes": "",

@@ -244,6 +244,9 @@ class TreatmentSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(null=True, blank=True)
+    # The practitioner's own confirmation of the record: at once when they entered it,
+    # else when they sign what someone else entered for them.
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # While booked: when and with whom, as scheduling booked it (treatments.plans.mark_booked),
     # so a course's dates and documents follow its bookings without reading appointments.
     booked_for = models.DateTimeField(null=True, blank=True, editable=False)
@@ -286,6 +289,11 @@ class TreatmentSession(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == self.Status.DONE
+
+    @property
+    def awaiting_signature(self) -> bool:
+        """Recorded by someone for the practitioner, who has not confirmed it yet."""
+        return self.is_done and self.signed_at is None
 
     @property
     def can_be_recorded(self) -> bool:

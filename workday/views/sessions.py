@@ -20,19 +20,22 @@ from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, Se
 from treatments.models import SuspectedAllergy, TreatmentSession
 from workday import visits
 
-NOT_AMENDED = {"reason", "acknowledgement_reason", "override_reason", "overridden_rules"}
+NOT_AMENDED = {"reason", "acknowledgement_reason", "override_reason", "overridden_rules", "amendments_seen"}
+
+
+def dermatologists():
+    return User.objects.filter(groups__name=Role.DERMATOLOGIST).order_by("last_name")
 
 
 def session_forms(request: HttpRequest, session: TreatmentSession):
     data = request.POST if request.method == "POST" else None
-    dermatologists = User.objects.filter(groups__name=Role.DERMATOLOGIST).order_by("last_name")
     initial = {
         "done_at": timezone.localtime().replace(second=0, microsecond=0),
         "practitioner": request.user,
         "formulation": version_to_give(session),
         "reactions": [TreatmentSession.Reaction.NONE],
     }
-    record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists)
+    record = RecordSessionForm(data, initial=initial, session=session, dermatologists=dermatologists())
     areas = SessionAreaFormSet(
         data,
         prefix="areas",
@@ -71,7 +74,9 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
 @role_required(Role.DERMATOLOGIST)
 def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
-    form = AmendSessionForm(request.POST, instance=get_session_for_user(request.user, pk))
+    form = AmendSessionForm(
+        request.POST, instance=get_session_for_user(request.user, pk), dermatologists=dermatologists()
+    )
     if not form.is_valid():
         return session_page(request, session, amend_form=form, status=400)
     values = form.cleaned_data
@@ -83,6 +88,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             acknowledgement_reason=values["acknowledgement_reason"],
             override_reason=values["override_reason"],
             overriding=form.overriding(),
+            amendments_seen=values["amendments_seen"],
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
@@ -91,10 +97,26 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     except safety.MissingAcknowledgement as missing:
         ask_for_acknowledgement(form, missing)
         return session_page(request, session, amend_form=form, status=400)
+    except records.RecordChanged as changed:
+        messages.error(request, " ".join(changed.messages))
+        return session_page(request, get_session_for_user(request.user, pk), status=409)
     except ValidationError as error:
         add_error_by_field(form, error)
         return session_page(request, session, amend_form=form, status=400)
     messages.success(request, "The record is corrected; the original stays in its history.")
+    return redirect(session)
+
+
+@require_POST
+@role_required(Role.DERMATOLOGIST)
+def session_sign(request: HttpRequest, pk: UUID) -> HttpResponse:
+    session = get_session_for_user(request.user, pk)
+    try:
+        records.sign_session(session=session, signed_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "You signed the record of this session.")
     return redirect(session)
 
 
@@ -118,7 +140,7 @@ def session_page(
         session=session,
     )
     if session.is_done and amend_form is None:
-        amend_form = AmendSessionForm(instance=session)
+        amend_form = AmendSessionForm(instance=session, dermatologists=dermatologists())
     context = {
         "session": session,
         "plan": session.plan,

@@ -12,6 +12,8 @@ from scheduling.models import Appointment
 from treatments import cocktails, documents, holds
 from treatments.models import TreatmentSession
 
+RECORDS_TO_SIGN_LISTED = 20
+
 
 @require_GET
 @role_required(Role.DERMATOLOGIST, Role.FRONT_DESK, allow_manager=True)
@@ -30,6 +32,9 @@ def today(request: HttpRequest) -> HttpResponse:
     context = {
         "appointments": appointments,
         "recent_patients": Patient.objects.visible_to(user).active().order_by("-updated_at")[:6],
+        "to_sign": TreatmentSession.objects.filter(
+            practitioner=user, status=TreatmentSession.Status.DONE, signed_at__isnull=True
+        ).select_related("plan__patient", "recorded_by")[:RECORDS_TO_SIGN_LISTED],
     }
     return render(request, "workday/today.html", context)
 
