@@ -354,7 +354,7 @@ class ExpiryField(forms.DateField):
     """An expiry date, typed as on the label: a month (MM/YYYY or MM/YY, which means the last
     day of that month, the day a product dated by month may still be used) or a full date."""
 
-    widget = forms.TextInput(attrs={"placeholder": _("MM/YYYY or DD/MM/YYYY"), "inputmode": "numeric"})
+    widget = forms.TextInput(attrs={"placeholder": _("MM/YYYY or DD/MM/YYYY")})
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
     default_error_messages = {
         "invalid": _(
