@@ -20,6 +20,7 @@ from treatments.models import (
     TreatmentSession,
     Unit,
     format_amount,
+    normalised_lot_number,
     units_fit,
 )
 
@@ -381,6 +382,13 @@ class LotForm(forms.Form):
     product = forms.CharField(max_length=120, label=_("Product"))
     lot_number = forms.CharField(max_length=60, label=_("Lot number"))
     expiry_date = ExpiryField(label=_("Expiry date"))
+
+    def clean_lot_number(self) -> str:
+        # A recall ignores spaces and dashes: a number made only of them could never be found.
+        lot_number = self.cleaned_data["lot_number"]
+        if not normalised_lot_number(lot_number):
+            raise forms.ValidationError(_("Enter the lot number printed on the label: letters or digits."))
+        return lot_number
 
 
 class BaseLotFormSet(forms.BaseFormSet):

@@ -1,5 +1,6 @@
-"""The expiry of a lot typed on the recording page as the label shows it: a month (the end of
-that month) or a full date; anything else is answered by the field."""
+"""A lot typed on the recording page as the label shows it: the expiry as a month (the end of
+that month) or a full date, a lot number a recall can find; anything else is answered by the
+field."""
 
 from datetime import date, timedelta
 
@@ -12,7 +13,7 @@ from treatments.models import TreatmentArea, TreatmentSession
 BY_THE_FIELD = "invalid-feedback"
 
 
-def recording(session, expiry):
+def recording(session, expiry, lot_number="VC-1"):
     return {
         "done_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         "practitioner": str(session.plan.prescriber.pk),
@@ -26,7 +27,7 @@ def recording(session, expiry):
         "lots-TOTAL_FORMS": "1",
         "lots-INITIAL_FORMS": "0",
         "lots-0-product": "Vitamin C ampoule",
-        "lots-0-lot_number": "VC-1",
+        "lots-0-lot_number": lot_number,
         "lots-0-expiry_date": expiry,
     }
 
@@ -110,3 +111,18 @@ def test_the_expiry_field_says_how_to_type_it(client, derek, session):
     page = client.get(f"/sessions/{session.pk}/").content.decode()
 
     assert 'placeholder="MM/YYYY or DD/MM/YYYY"' in page
+
+
+@pytest.mark.parametrize("typed", ["--", " – ", "\u2212\u2212"])
+def test_a_lot_number_of_only_dashes_is_answered_by_the_field(client, derek, session, typed):
+    client.force_login(derek)
+
+    response = client.post(f"/sessions/{session.pk}/", recording(session, "09/2030", lot_number=typed))
+
+    page = response.content.decode()
+    message = "Enter the lot number printed on the label: letters or digits."
+    assert message in page
+    field_error = page[page.index('name="lots-0-lot_number"') :]
+    assert BY_THE_FIELD in field_error[: field_error.index(message)]
+    session.refresh_from_db()
+    assert session.status == TreatmentSession.Status.PLANNED
