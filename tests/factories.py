@@ -155,10 +155,11 @@ def record_visit_of(
     lot_number: str = "LOT-1",
     expiry: date | None = None,
     practitioner: User | None = None,
+    product: str = "HA vial",
     **extra,
 ) -> TreatmentSession:
     """Record `session` as its page does: done now by `by`, each planned area at its planned
-    volume, one hyaluronic acid vial that expires in 300 days."""
+    volume, one hyaluronic acid vial (or `product`) that expires in 300 days."""
     plan = session.plan
     return record_visit(
         session=session,
@@ -166,7 +167,7 @@ def record_visit_of(
         practitioner=practitioner or by,
         formulation=plan.formulation,
         areas=[AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.select_related("area")],
-        lots=[Lot("HA vial", lot_number, expiry or timezone.localdate() + timedelta(days=300))],
+        lots=[Lot(product, lot_number, expiry or timezone.localdate() + timedelta(days=300))],
         recorded_by=by,
         **extra,
     )

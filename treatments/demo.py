@@ -132,9 +132,15 @@ PROTOCOL_TEMPLATES = {
     "Body / cellulite": "Body: caffeine and L-carnitine",
 }
 
-DEMO_LOTS = [
-    records.Lot("Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", date(2027, 9, 30)),
-    records.Lot("Polyvitamin solution, 5 mL ampoule", "VIT-5531", date(2027, 3, 31)),
+# The vials and ampoules the demo records: the catalogue ingredient each supplies, product,
+# lot number, days from the seeding day to its expiry. The vitamin C lot expires within the
+# month, so the recall page has one to take off the shelf.
+DEMO_PRODUCTS = [
+    ("Hyaluronic acid, non-cross-linked", "Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", 300),
+    ("Vitamin C (ascorbic acid)", "Vitamin C 10 %, 5 mL ampoule", "VC25-0412", 20),
+    ("Vitamin B8 (biotin)", "Biotin 5 mg/mL, 1 mL ampoule", "B8-2210", 240),
+    ("Tranexamic acid", "Tranexamic acid 100 mg/mL, 5 mL ampoule", "TXA-3318", 400),
+    ("Caffeine", "Caffeine 250 mg/mL, 2 mL ampoule", "CAF-1107", 400),
 ]
 ACKNOWLEDGED_PILL = "Oral contraceptive for 5 years, no clotting history; discussed and agreed with the patient."
 
@@ -149,6 +155,16 @@ DEMO_PLANS = [
     (("Marion", "Rousseau"), "Skin rejuvenation", 2, 0, None, "draft", ""),
     (("Lucas", "Faure"), "Hair loss", 4, 1, None, "stopped", ""),
 ]
+
+
+def lots_for(formulation: Formulation, *, seeded_on: date) -> list[records.Lot]:
+    """The demo lots of the products this cocktail contains, and no other."""
+    contained = set(formulation.lines.values_list("ingredient__name", flat=True))
+    return [
+        records.Lot(product, lot_number, seeded_on + timedelta(days=days))
+        for ingredient, product, lot_number, days in DEMO_PRODUCTS
+        if ingredient in contained
+    ]
 
 
 def link_protocol_templates(templates: dict[str, Formulation]) -> None:
@@ -195,7 +211,7 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
                     records.AdministeredArea(planned.area, planned.volume_ml, planned.area.technique)
                     for planned in plan.areas.all()
                 ],
-                lots=DEMO_LOTS,
+                lots=lots_for(plan.formulation, seeded_on=today),
                 reactions=[TreatmentSession.Reaction.REDNESS],
                 notes="Well tolerated.",
                 recorded_by=dermatologist,

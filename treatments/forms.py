@@ -1,3 +1,6 @@
+import calendar
+import re
+from datetime import date
 from decimal import Decimal
 
 from django import forms
@@ -17,6 +20,7 @@ from treatments.models import (
     TreatmentSession,
     Unit,
     format_amount,
+    normalised_lot_number,
     units_fit,
 )
 
@@ -343,10 +347,48 @@ SessionAreaFormSet = forms.formset_factory(
 )
 
 
+# A label's expiry is often only a month: MM/YYYY or MM/YY.
+EXPIRY_MONTH = re.compile(r"(?P<month>\d{1,2})\s*/\s*(?P<year>\d{4}|\d{2})")
+
+
+class ExpiryField(forms.DateField):
+    """An expiry date, typed as on the label: a month (MM/YYYY or MM/YY, which means the last
+    day of that month, the day a product dated by month may still be used) or a full date."""
+
+    widget = forms.TextInput(attrs={"placeholder": _("MM/YYYY or DD/MM/YYYY")})
+    input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
+    default_error_messages = {
+        "invalid": _(
+            "Enter the expiry as on the label: a month (09/2027, the end of that month) or a date (30/09/2027)."
+        )
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str) and (month := EXPIRY_MONTH.fullmatch(value.strip())):
+            return self.end_of_month(month["month"], month["year"])
+        return super().to_python(value)
+
+    def end_of_month(self, month: str, year: str) -> date:
+        # Two digits are this century's year: no lot on a shelf expires in 1927.
+        number = int(year) + 2000 if len(year) == 2 else int(year)
+        if not 1 <= int(month) <= 12:
+            raise forms.ValidationError(_("There is no month %(month)s: months go from 01 to 12.") % {"month": month})
+        if number < 1:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return date(number, int(month), calendar.monthrange(number, int(month))[1])
+
+
 class LotForm(forms.Form):
-    product = forms.CharField(max_length=120)
-    lot_number = forms.CharField(max_length=60, label="Lot number")
-    expiry_date = forms.DateField(widget=DateInput(), label="Expiry date")
+    product = forms.CharField(max_length=120, label=_("Product"))
+    lot_number = forms.CharField(max_length=60, label=_("Lot number"))
+    expiry_date = ExpiryField(label=_("Expiry date"))
+
+    def clean_lot_number(self) -> str:
+        # A recall ignores spaces and dashes: a number made only of them could never be found.
+        lot_number = self.cleaned_data["lot_number"]
+        if not normalised_lot_number(lot_number):
+            raise forms.ValidationError(_("Enter the lot number printed on the label: letters or digits."))
+        return lot_number
 
 
 class BaseLotFormSet(forms.BaseFormSet):

@@ -1,8 +1,36 @@
-"""The recall list of a lot as a spreadsheet: who received it, when, and how to reach them."""
+"""The lot recall: which sessions used a lot (on screen, or as a spreadsheet of who received
+it, when, and how to reach them), and which recorded lots are about to expire."""
 
 import csv
+from datetime import date
 
+from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.models import User
+from treatments.models import SessionLot, TreatmentSession
+
+
+def lots_given(user: User, lot_number: str, product: str = "") -> QuerySet[SessionLot]:
+    """Every use of exactly this lot (of this product, if named) that `user` may see, the
+    earliest session first."""
+    return (
+        visible_lots(user)
+        .of_lot(lot_number, product)
+        .select_related("session__plan__patient", "session__practitioner")
+        .order_by("session__done_at")
+    )
+
+
+def expiring_lots(user: User, today: date) -> list[dict]:
+    """The recorded lots still usable that expire within the notice period: product, lot,
+    expiry and how many sessions used each."""
+    return list(visible_lots(user).expiring(today))
+
+
+def visible_lots(user: User) -> QuerySet[SessionLot]:
+    return SessionLot.objects.filter(session__in=TreatmentSession.objects.visible_to(user))
 
 
 class SpreadsheetSafeWriter:
@@ -20,16 +48,16 @@ def write_csv(stream, lots) -> None:
     writer = SpreadsheetSafeWriter(stream)
     writer.writerow(
         [
-            "Lot",
-            "Product",
-            "Expiry",
-            "Session date",
-            "Patient",
-            "Date of birth",
-            "Phone",
-            "Email",
-            "Address",
-            "Practitioner",
+            _("Lot"),
+            _("Product"),
+            _("Expiry"),
+            _("Session date"),
+            _("Patient"),
+            _("Date of birth"),
+            _("Phone"),
+            _("Email"),
+            _("Address"),
+            _("Practitioner"),
         ]
     )
     for lot in lots:

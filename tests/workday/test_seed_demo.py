@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from clinic.models import User
 from patients.models import Patient
+from treatments.models import TreatmentSession
 
 DEMO_USERS = ["dr.demo", "dr.bernard", "dr.lefevre", "desk.demo", "admin.demo", "patient.demo", "patient2.demo"]
 
@@ -48,3 +49,42 @@ def test_every_demo_patients_history_opens(client, db):
         assert client.get(f"/patients/{patient.pk}/history/").status_code == 200, patient
     entries = client.get(f"/patients/{allergic.pk}/history/").context["entries"]
     assert any(entry.what == "Allergy to Vitamin B1 (thiamine)" for entry in entries)
+
+
+# What each demo product is, by the start of its name: the catalogue ingredient it supplies.
+PRODUCT_INGREDIENTS = {
+    "Hyaluronic acid": "Hyaluronic acid, non-cross-linked",
+    "Vitamin C": "Vitamin C (ascorbic acid)",
+    "Biotin": "Vitamin B8 (biotin)",
+    "Tranexamic acid": "Tranexamic acid",
+    "Caffeine": "Caffeine",
+}
+
+
+def supplied_ingredient(product):
+    """The ingredient `product` supplies; a product of no known ingredient (a polyvitamin) has none."""
+    return next((ingredient for start, ingredient in PRODUCT_INGREDIENTS.items() if product.startswith(start)), None)
+
+
+def test_the_demo_records_only_products_that_the_sessions_cocktail_contains(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    done = TreatmentSession.objects.filter(status=TreatmentSession.Status.DONE).select_related("plan__patient")
+    assert done.count() >= 4
+    for session in done:
+        contained = set(session.formulation.lines.values_list("ingredient__name", flat=True))
+        products = list(session.lots.values_list("product", flat=True))
+        assert products, session
+        assert {supplied_ingredient(product) for product in products} <= contained, (session, products)
+
+    scalp = done.get(plan__patient__first_name="Thomas")
+    assert [lot.product for lot in scalp.lots.all()] == ["Biotin 5 mg/mL, 1 mL ampoule"]
+    face = done.get(plan__patient__first_name="Camille")
+    assert sorted(lot.product for lot in face.lots.all()) == [
+        "Hyaluronic acid 20 mg/mL, 2 mL vial",
+        "Vitamin C 10 %, 5 mL ampoule",
+    ]
+    client.force_login(User.objects.get(username="dr.demo"))
+    expiring = client.get("/lots/").context["expiring"]
+    assert [(lot["product_name"], lot["lot_number"]) for lot in expiring] == [
+        ("Vitamin C 10 %, 5 mL ampoule", "VC25-0412")
+    ]

@@ -16,7 +16,7 @@ def sign_what_practitioners_entered(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('treatments', '0021_reactions_and_adverse_events'),
+        ('treatments', '0022_normalised_lots'),
     ]
 
     operations = [

@@ -23,6 +23,7 @@ from treatments.models.cocktails import (
     SafetyAcknowledgement,
 )
 from treatments.models.courses import (
+    EXPIRY_NOTICE_DAYS,
     MAINTENANCE_LIMITS,
     MAX_SPACING_DAYS,
     SPACING_LIMIT,
@@ -34,6 +35,7 @@ from treatments.models.courses import (
     TreatmentPlan,
     TreatmentSession,
     booking_window,
+    normalised_lot_number,
     spacing_errors,
 )
 from treatments.models.documents import AftercareTopic, DocumentHandover
@@ -41,6 +43,7 @@ from treatments.models.events import AdverseEvent, SuspectedAllergy
 from treatments.models.overrides import Override
 
 __all__ = [
+    "EXPIRY_NOTICE_DAYS",
     "MAINTENANCE_LIMITS",
     "MAX_SPACING_DAYS",
     "SPACING_LIMIT",
@@ -72,6 +75,7 @@ __all__ = [
     "dose",
     "format_amount",
     "format_dose",
+    "normalised_lot_number",
     "spacing_errors",
     "units_fit",
 ]
