@@ -57,23 +57,23 @@ def spacing_breaches(session: TreatmentSession, day: date, rules: SeriesRules) -
     done = session.plan.sessions.filter(status=TreatmentSession.Status.DONE).exclude(pk=session.pk)
     found = []
     before = done.filter(number__lt=session.number).order_by("-number").first()
-    if before and day < (opens := day_of(before) + timedelta(days=minimum_gap_days(rules, session.number))):
+    gap = minimum_gap_days(rules, session.number)
+    if before and day < (opens := day_of(before) + timedelta(days=gap)):
         found.append(
             Breach(
                 Rule.SPACING,
                 f"spacing:{before.pk}:{session.pk}",
                 f"Session {session.number} may be given from {short_date(opens)}, "
-                f"{minimum_gap_days(rules, session.number)} days after session {before.number} "
-                f"(done {short_date(day_of(before))}).",
+                f"{gap} days after session {before.number} (done {short_date(day_of(before))}).",
             )
         )
     after = done.filter(number__gt=session.number).order_by("number").first()
-    if after and day_of(after) < day + timedelta(days=(gap := minimum_gap_days(rules, after.number))):
+    if after and day_of(after) < day + timedelta(days=(after_gap := minimum_gap_days(rules, after.number))):
         found.append(
             Breach(
                 Rule.SPACING,
                 f"spacing:{session.pk}:{after.pk}",
-                f"Session {after.number} was done on {short_date(day_of(after))}, less than {gap} days after "
+                f"Session {after.number} was done on {short_date(day_of(after))}, less than {after_gap} days after "
                 f"{short_date(day)}.",
             )
         )

@@ -5,8 +5,9 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
+
+from tests.migrations import migrate
 
 BEFORE = [("treatments", "0009_history"), ("scheduling", "0004_longest_appointment")]
 OLD_TABLES = {
@@ -18,15 +19,6 @@ OLD_TABLES = {
         "m2m_history_id integer PRIMARY KEY, id integer, history_id integer, patient_id {uuid}, ingredient_id integer"
     ),
 }
-
-
-def migrate(targets):
-    """Migrate to `targets` (the latest of every other app) and give the models as they were there."""
-    executor = MigrationExecutor(connection)
-    moved = {app for app, _ in targets}
-    targets = [*targets, *(node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved)]
-    executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
 
 
 # Serialized: the catalogue that migrations load comes back for the tests after this one.
