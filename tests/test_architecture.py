@@ -13,7 +13,7 @@ LONGEST_MODULE = 600
 # Reverse relations a lower layer would follow upward without importing anything, by the app
 # whose code or templates (their folders under templates/) must not mention them.
 UPWARD_RELATIONS = {
-    "patients": ([".appointments", ".plans", ".formulations", "allergy_ingredients"], ["patients"]),
+    "patients": ([".appointments", ".plans", ".formulations", ".allergens"], ["patients"]),
     "treatments": ([".appointments"], ["treatments", "documents"]),
 }
 

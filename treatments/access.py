@@ -16,6 +16,7 @@ from treatments.models import (
     SuspectedAllergy,
     TreatmentPlan,
     TreatmentSession,
+    UnverifiedAllergy,
 )
 
 LINES_WITH_INGREDIENTS = Prefetch("lines", queryset=FormulationLine.objects.select_related("ingredient"))
@@ -78,4 +79,10 @@ def get_suspected_allergy_for_user(user, pk: int) -> SuspectedAllergy:
         .select_related("patient", "session__plan", "session__formulation", "decided_by")
         .prefetch_related("ingredients"),
         pk=pk,
+    )
+
+
+def get_unverified_allergy_for_user(user, pk: int) -> UnverifiedAllergy:
+    return get_object_or_404(
+        UnverifiedAllergy.objects.visible_to(user).select_related("patient", "allergen", "resolved_by"), pk=pk
     )

@@ -7,6 +7,7 @@ from patients.models import Contraindication, Patient
 from treatments.models import (
     AdverseEvent,
     AftercareTopic,
+    Allergen,
     Allergy,
     DocumentHandover,
     Formulation,
@@ -19,6 +20,7 @@ from treatments.models import (
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
+    UnverifiedAllergy,
 )
 
 
@@ -35,7 +37,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-# The clinical defaults (ingredients' limits, areas, protocols, aftercare texts, and in
+# The clinical defaults (ingredients' limits, allergens, areas, protocols, aftercare texts, and in
 # patients' admin the contraindications) are the manager's to keep; each keeps its history.
 @admin.register(Ingredient)
 class IngredientAdmin(SimpleHistoryAdmin):
@@ -43,6 +45,23 @@ class IngredientAdmin(SimpleHistoryAdmin):
     list_filter = ["category", "unit", "active"]
     list_editable = ["active"]
     search_fields = ["name", "notes"]
+
+
+@admin.register(Allergen)
+class AllergenAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "also_known_as", "active"]
+    list_filter = ["active"]
+    list_editable = ["active"]
+    search_fields = ["name", "also_known_as", "notes"]
+    filter_horizontal = ["ingredients"]
+    readonly_fields = ["own_ingredient"]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        allergen = form.instance
+        if allergen.own_ingredient_id:
+            # An ingredient's own allergen always contains it: the safety check reads the links.
+            allergen.ingredients.add(allergen.own_ingredient_id)
 
 
 @admin.register(TreatmentArea)
@@ -157,13 +176,21 @@ class SuspectedAllergyAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     list_filter = ["status"]
 
 
+@admin.register(UnverifiedAllergy)
+class UnverifiedAllergyAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
+    """Dermatologists resolve them from the chart, where linking records the allergy."""
+
+    list_display = ["patient", "text", "status", "allergen", "resolved_by", "resolved_at"]
+    list_filter = ["status"]
+
+
 # Patients' admin pages, with the links to this app's catalogue that patients cannot know of.
 class AllergyInline(ClinicalRowsAdmin, admin.TabularInline):
     model = Allergy
     extra = 0
-    fields = ["ingredient", "recorded_by", "recorded_at"]
+    fields = ["allergen", "recorded_by", "recorded_at"]
     readonly_fields = ["recorded_by", "recorded_at"]
-    verbose_name = "allergy to a catalogue ingredient"
+    verbose_name = "allergy to an allergen"
 
 
 class LimitedToIngredientInline(admin.TabularInline):

@@ -8,9 +8,18 @@ from django.utils import timezone
 
 from clinic.models import User
 from patients.models import Patient
-from treatments import plans, records, safety
+from treatments import allergies, plans, records
 from treatments.cocktails import LineSpec, compose_formulation
-from treatments.models import Formulation, Indication, Ingredient, Protocol, TreatmentPlan, TreatmentSession
+from treatments.models import (
+    Allergen,
+    Formulation,
+    Indication,
+    Ingredient,
+    Protocol,
+    TreatmentPlan,
+    TreatmentSession,
+    UnverifiedAllergy,
+)
 
 DEMO_NOTE = "Demo template: amounts are examples; set them to the products your clinic uses."
 
@@ -83,6 +92,24 @@ PATIENT_COCKTAILS = [
 
 # Allergies to catalogue ingredients that exercise the cocktail safety checks.
 ALLERGIES = {("Sophie", "Martin"): ["Vitamin B1 (thiamine)"]}
+# Allergies typed on the record that the catalogue does not know, resolved as a dermatologist
+# would; the others ("Nickel", "Hyaluronidase") stay to resolve, on patients with no course.
+NOT_RELEVANT = {
+    ("Claire", "Laurent", "Penicillin"): "An antibiotic: nothing the clinic injects or uses contains penicillin.",
+}
+
+
+def seed_typed_allergies(dermatologist: User) -> None:
+    """The free text the patients' demo put on their records, read as the chart reads it on
+    saving ("Lidocaine" and "Latex" become allergies, "Aspirin" one to salicylates)."""
+    for patient in Patient.objects.exclude(allergies=""):
+        allergies.record_typed_allergies(patient=patient, text=patient.allergies, recorded_by=dermatologist)
+    for (first, last, text), reason in NOT_RELEVANT.items():
+        unverified = UnverifiedAllergy.objects.pending().filter(
+            patient__first_name=first, patient__last_name=last, text=text
+        )
+        for row in unverified:
+            allergies.dismiss_unverified_allergy(unverified=row, reason=reason, resolved_by=dermatologist)
 
 
 def seed(*, log: Callable[[str], None]) -> None:
@@ -90,10 +117,13 @@ def seed(*, log: Callable[[str], None]) -> None:
     ingredients = {ingredient.name: ingredient for ingredient in Ingredient.objects.all()}
     for (first, last), names in ALLERGIES.items():
         patient = Patient.objects.get(first_name=first, last_name=last)
-        if not patient.allergy_ingredients.exists():
-            safety.set_allergies(
-                patient=patient, ingredients=[ingredients[name] for name in names], changed_by=dermatologist
+        if not patient.allergens.exists():
+            allergies.set_allergies(
+                patient=patient,
+                allergens=[Allergen.objects.own_allergen_of(ingredients[name]) for name in names],
+                changed_by=dermatologist,
             )
+    seed_typed_allergies(dermatologist)
     templates = {}
     for name, indication, volume, lines in TEMPLATES:
         template = Formulation.objects.templates().filter(name=name).first()

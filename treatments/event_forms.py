@@ -1,12 +1,13 @@
-"""The forms of what happens after a session: an adverse event and its follow-up, and the
-decision on an allergy a severe reaction suggests. Each field's message comes from the model
-or the write function, so the form and the record agree."""
+"""The forms of what happens after a session: an adverse event and its follow-up, the
+decision on an allergy a severe reaction suggests, and the resolution of an unverified
+allergy. Each field's message comes from the model or the write function, so the form and
+the record agree."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput
-from treatments.models import AdverseEvent
+from treatments.models import AdverseEvent, Allergen
 
 EVENT_WIDGETS = {
     "onset_date": DateInput(),
@@ -58,4 +59,25 @@ class DismissSuspectedAllergyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         label=_("Why is it not an allergy to these ingredients?"),
         error_messages={"required": _("Say why it is not an allergy.")},
+    )
+
+
+class LinkUnverifiedAllergyForm(forms.Form):
+    allergen = forms.ModelChoiceField(
+        queryset=Allergen.objects.active(),
+        label=_("It is an allergy to"),
+        empty_label=_("Choose an allergen"),
+        error_messages={
+            "required": _("Choose the allergen it names."),
+            "invalid_choice": _("Choose an allergen from the list."),
+        },
+    )
+
+
+class DismissUnverifiedAllergyForm(forms.Form):
+    reason = forms.CharField(
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Why does it not concern what the clinic injects?"),
+        error_messages={"required": _("Say why it is not relevant.")},
     )

@@ -18,7 +18,14 @@ from django.db.models import Prefetch
 from patients.models import Contraindication, Patient, PatientCondition
 from treatments import safety
 from treatments.cocktails import version_to_give, versions_to_give
-from treatments.models import Allergy, Formulation, FormulationLine, SuspectedAllergy, TreatmentSession
+from treatments.models import (
+    Allergy,
+    Formulation,
+    FormulationLine,
+    SuspectedAllergy,
+    TreatmentSession,
+    UnverifiedAllergy,
+)
 
 
 @dataclass(frozen=True)
@@ -77,7 +84,7 @@ def holds_for(
 
 def could_be_blocked(patients: list[Patient], *, on_date: date) -> set[UUID]:
     """The patients among `patients` whom safety could block on `on_date`: those with an
-    allergy to a catalogue ingredient, a blocking condition on record (ended or not: its
+    allergy to an allergen, an unverified allergy still to resolve, a blocking condition on record (ended or not: its
     waiting period may run), or an automatic block that applies to them. Safety decides for
     these; the others need not be asked, which keeps a day's agenda at three queries however
     many patients it has. These are the sources of blocks in
@@ -102,7 +109,9 @@ def could_be_blocked(patients: list[Patient], *, on_date: date) -> set[UUID]:
         if any(safety.detected(contraindication, patient, on_date) for contraindication in automatic)
     }
     suspected = SuspectedAllergy.objects.pending().filter(patient__in=by_pk).values_list("patient_id", flat=True)
-    return set(allergic) | set(conditions) | set(suspected) | detected
+    unverified = UnverifiedAllergy.objects.pending().filter(patient__in=by_pk).values_list("patient_id", flat=True)
+    # The three kinds of allergy in one query.
+    return set(allergic.order_by().union(suspected.order_by(), unverified.order_by())) | set(conditions) | detected
 
 
 def hold_for_booking(patient: Patient, *, on_date: date) -> Hold | None:

@@ -3,7 +3,8 @@
 One function decides, for the cocktail pages, the patient chart and (later) the course
 plans: `check_formulation_for_patient`. Each finding is a block (the app refuses) or a
 warn (a dermatologist may go ahead after recording why). Besides the patient's conditions
-and allergies, what happened at their last session weighs: its reaction warns, and an
+and allergies (to the allergen catalogue, and those typed on the record no one has resolved
+yet), what happened at their last session weighs: its reaction warns, and an
 allergy a severe reaction suggests blocks until a dermatologist decides (`reaction_findings`).
 """
 
@@ -22,7 +23,9 @@ from django.utils.translation import gettext as _
 from clinic.models import User
 from clinic.reasons import reason_error
 from patients.models import Contraindication, Patient, PatientCondition
+from treatments import allergies
 from treatments.models import (
+    Allergen,
     Allergy,
     Formulation,
     Ingredient,
@@ -30,6 +33,7 @@ from treatments.models import (
     SuspectedAllergy,
     TreatmentPlan,
     TreatmentSession,
+    UnverifiedAllergy,
 )
 
 BLOCK = Contraindication.Level.BLOCK
@@ -72,10 +76,8 @@ def check_ingredients_for_patient(
     on `on_date`, at `session` if one is checked. With no ingredients, only what applies to
     any cocktail."""
     ingredient_ids = {ingredient.pk for ingredient in ingredients}
-    findings = [
-        Finding(BLOCK, f"allergy:{ingredient.pk}", f"Allergic to {ingredient.name}.", "Leave it out of the cocktail.")
-        for ingredient in patient.allergy_ingredients.filter(pk__in=ingredient_ids).order_by("name")
-    ]
+    findings = allergy_findings(patient=patient, ingredient_ids=ingredient_ids)
+    findings += unverified_allergy_findings(patient)
     findings += reaction_findings(patient=patient, ingredient_ids=ingredient_ids, on_date=on_date, session=session)
 
     def applies(contraindication: Contraindication) -> bool:
@@ -131,6 +133,66 @@ def check_ingredients_for_patient(
             )
     findings.sort(key=lambda finding: finding.level != BLOCK)
     return findings
+
+
+def allergens_of(patient: Patient):
+    """The allergens `patient` is allergic to (for a product's own allergens, say)."""
+    return Allergen.objects.filter(allergic_patients=patient)
+
+
+def allergy_findings(
+    *, patient: Patient, ingredient_ids: Iterable[int] = (), allergens: Iterable[Allergen] = ()
+) -> list[Finding]:
+    """A block for each of `ingredient_ids` that is or contains an allergen the patient is
+    allergic to, and for each of `allergens` (a product's) they are allergic to."""
+    ingredient_ids, allergen_ids = set(ingredient_ids), {allergen.pk for allergen in allergens}
+    if not ingredient_ids and not allergen_ids:
+        return []
+    findings = []
+    if ingredient_ids:
+        contained = (
+            Allergen.ingredients.through.objects.filter(
+                ingredient_id__in=ingredient_ids, allergen__allergic_patients=patient
+            )
+            .select_related("allergen", "ingredient")
+            .order_by("ingredient__name", "allergen__name")
+        )
+        for link in contained:
+            allergen, ingredient = link.allergen, link.ingredient
+            if allergen.own_ingredient_id == ingredient.pk:
+                reason = _("Allergic to %(allergen)s.") % {"allergen": allergen}
+            else:
+                reason = _("Allergic to %(allergen)s (in %(ingredient)s).") % {
+                    "allergen": allergen,
+                    "ingredient": ingredient,
+                }
+            findings.append(
+                Finding(BLOCK, f"allergy:{allergen.pk}:{ingredient.pk}", reason, _("Leave it out of the cocktail."))
+            )
+    if allergen_ids:
+        findings += [
+            Finding(BLOCK, f"allergy:{allergen.pk}", _("Allergic to %(allergen)s.") % {"allergen": allergen})
+            for allergen in allergens_of(patient).filter(pk__in=allergen_ids)
+        ]
+    return findings
+
+
+def unverified_allergy_findings(patient: Patient) -> list[Finding]:
+    """A block for each allergy typed on the record that no dermatologist has resolved yet:
+    nobody knows what it concerns, so it concerns any cocktail."""
+    return [
+        Finding(
+            BLOCK,
+            f"unverified-allergy:{unverified.pk}",
+            _(
+                "Unverified allergy: “%(text)s” — a dermatologist must link it to the catalogue or confirm it is "
+                "not relevant."
+            )
+            % {"text": unverified.text},
+            _("Resolve it from the patient's chart."),
+        )
+        for unverified in UnverifiedAllergy.objects.pending().filter(patient=patient)
+    ]
 
 
 def fingerprint(condition: PatientCondition) -> str:
@@ -369,25 +431,6 @@ def acknowledge_all(
     )
 
 
-def set_allergies(*, patient: Patient, ingredients: Iterable[Ingredient], changed_by: User) -> None:
-    """Make `ingredients` the patient's allergies to catalogue ingredients. Each allergy is a
-    row of its own with its history, so the chart's history says who added or removed it."""
-    wanted = {ingredient.pk: ingredient for ingredient in ingredients}
-    with transaction.atomic():
-        recorded = {
-            allergy.ingredient_id: allergy for allergy in Allergy.objects.select_for_update().filter(patient=patient)
-        }
-        for ingredient_id, allergy in recorded.items():
-            if ingredient_id not in wanted:
-                allergy._history_user = changed_by
-                allergy.delete()
-        for ingredient_id, ingredient in wanted.items():
-            if ingredient_id not in recorded:
-                allergy = Allergy(patient=patient, ingredient=ingredient, recorded_by=changed_by)
-                allergy._history_user = changed_by
-                allergy.save()
-
-
 def suspect_allergy(*, session: TreatmentSession) -> SuspectedAllergy | None:
     """After a severe reaction at `session`, suspect an allergy to the cocktail's ingredients
     the patient is not yet known to be allergic to. Called under the session's lock, by the
@@ -395,7 +438,7 @@ def suspect_allergy(*, session: TreatmentSession) -> SuspectedAllergy | None:
     if not session.severe_reactions or session.suspected_allergies.exists():
         return None
     patient = session.plan.patient
-    known = set(Allergy.objects.filter(patient=patient).values_list("ingredient_id", flat=True))
+    known = allergic_ingredient_ids(patient)
     lines = session.formulation.lines.select_related("ingredient")
     ingredients = [line.ingredient for line in lines if line.ingredient_id not in known]
     if not ingredients:
@@ -403,6 +446,15 @@ def suspect_allergy(*, session: TreatmentSession) -> SuspectedAllergy | None:
     suspicion = SuspectedAllergy.objects.create(patient=patient, session=session)
     suspicion.ingredients.set(ingredients)
     return suspicion
+
+
+def allergic_ingredient_ids(patient: Patient) -> set[int]:
+    """The catalogue ingredients the patient's allergies block."""
+    return set(
+        Allergen.ingredients.through.objects.filter(allergen__allergic_patients=patient).values_list(
+            "ingredient_id", flat=True
+        )
+    )
 
 
 def locked_pending_suspicion(suspicion: SuspectedAllergy) -> SuspectedAllergy:
@@ -420,12 +472,11 @@ def confirm_suspected_allergy(*, suspicion: SuspectedAllergy, decided_by: User) 
     """The patient is allergic to the suspected ingredients: each becomes an allergy on record."""
     with transaction.atomic():
         suspicion = locked_pending_suspicion(suspicion)
-        known = set(Allergy.objects.filter(patient=suspicion.patient).values_list("ingredient_id", flat=True))
+        list(Allergy.objects.select_for_update().filter(patient=suspicion.patient))
         for ingredient in suspicion.ingredients.all():
-            if ingredient.pk not in known:
-                allergy = Allergy(patient=suspicion.patient, ingredient=ingredient, recorded_by=decided_by)
-                allergy._history_user = decided_by
-                allergy.save()
+            allergies.add_allergy(
+                patient=suspicion.patient, allergen=Allergen.objects.own_allergen_of(ingredient), recorded_by=decided_by
+            )
         return decide(suspicion, SuspectedAllergy.Status.CONFIRMED, decided_by)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.views import cocktails, events, lots, plans, sessions
+from treatments.views import allergies, cocktails, events, lots, plans, sessions
 
 urlpatterns = [
     path("formulations/", cocktails.formulation_list, name="formulation_list"),
@@ -24,4 +24,11 @@ urlpatterns = [
     path("suspected-allergies/<int:pk>/", events.suspected_allergy, name="suspected_allergy"),
     path("suspected-allergies/<int:pk>/confirm/", events.suspected_allergy_confirm, name="suspected_allergy_confirm"),
     path("suspected-allergies/<int:pk>/dismiss/", events.suspected_allergy_dismiss, name="suspected_allergy_dismiss"),
+    path("unverified-allergies/<int:pk>/", allergies.unverified_allergy, name="unverified_allergy"),
+    path("unverified-allergies/<int:pk>/link/", allergies.unverified_allergy_link, name="unverified_allergy_link"),
+    path(
+        "unverified-allergies/<int:pk>/not-relevant/",
+        allergies.unverified_allergy_dismiss,
+        name="unverified_allergy_dismiss",
+    ),
 ]

@@ -1,36 +1,49 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from patients.forms import PatientForm
-from treatments.models import Ingredient
+from treatments.models import Allergen
 
 
 class PatientRecordForm(PatientForm):
     """The patient's record as the chart registers and edits it: the registry's fields and,
-    for dermatologists, allergies to the catalogue's ingredients."""
+    for dermatologists, allergies to the allergen catalogue (the free text "other
+    allergies" is read against it on saving: `workday.patient_records`)."""
 
-    allergy_ingredients = forms.ModelMultipleChoiceField(
-        queryset=Ingredient.objects.all(),
+    allergens = forms.ModelMultipleChoiceField(
+        queryset=Allergen.objects.active(),
         required=False,
-        label="Allergic to ingredients",
-        help_text="Cocktails containing these are refused for this patient.",
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("Allergic to"),
+        help_text=_("Cocktails containing these are refused for this patient."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
 
     def __init__(self, *args, clinical: bool, **kwargs) -> None:
         super().__init__(*args, clinical=clinical, **kwargs)
         if not clinical:
-            del self.fields["allergy_ingredients"]
-        elif not self.instance._state.adding:
-            self.fields["allergy_ingredients"].initial = list(self.instance.allergy_ingredients.all())
+            del self.fields["allergens"]
+            return
+        self.fields["allergies"].help_text = _(
+            "One per line or comma. Each is looked up in the allergen catalogue; one it does not know blocks "
+            "treatment until a dermatologist resolves it."
+        )
+        if self.instance._state.adding:
+            return
+        on_record = list(self.instance.allergens.all())
+        # An allergen made inactive since stays chosen, so that saving does not drop it.
+        self.fields["allergens"].queryset = Allergen.objects.filter(
+            Q(active=True) | Q(pk__in=[allergen.pk for allergen in on_record])
+        )
+        self.fields["allergens"].initial = on_record
 
-    def chosen_allergies(self) -> list[Ingredient] | None:
+    def chosen_allergies(self) -> list[Allergen] | None:
         """The allergies to record, or None when the form leaves them as they are."""
-        if "allergy_ingredients" not in self.fields:
+        if "allergens" not in self.fields:
             return None
-        if not self.instance._state.adding and "allergy_ingredients" not in self.changed_data:
+        if not self.instance._state.adding and "allergens" not in self.changed_data:
             return None
-        return list(self.cleaned_data["allergy_ingredients"])
+        return list(self.cleaned_data["allergens"])
 
 
 class SkipSessionForm(forms.Form):

@@ -14,6 +14,7 @@ from treatments.models import (
     SuspectedAllergy,
     TreatmentPlan,
     TreatmentSession,
+    UnverifiedAllergy,
 )
 
 ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -72,14 +73,15 @@ def grouped(queryset, label) -> list[Entry]:
 
 def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
     """Newest first: the patient's record, allergies, contraindications, cocktails and their lines,
-    courses, sessions, suspected allergies, adverse events and appointments."""
+    courses, sessions, suspected and unverified allergies, adverse events and appointments."""
     formulations = Formulation.objects.filter(patient=patient).values_list("pk", flat=True)
     entries = [
         *grouped(Patient.history.filter(id=patient.pk), lambda r: "Patient record"),
         *grouped(
-            Allergy.history.filter(patient_id=patient.pk).select_related("ingredient"),
-            lambda r: f"Allergy to {r.ingredient}",
+            Allergy.history.filter(patient_id=patient.pk).select_related("allergen"),
+            lambda r: f"Allergy to {r.allergen}",
         ),
+        *grouped(UnverifiedAllergy.history.filter(patient_id=patient.pk), lambda r: f"Unverified allergy “{r.text}”"),
         *grouped(PatientCondition.history.filter(patient_id=patient.pk), lambda r: f"Contraindication #{r.id}"),
         *grouped(Formulation.history.filter(patient_id=patient.pk), lambda r: f"Cocktail “{r.name}” v{r.version}"),
         *grouped(

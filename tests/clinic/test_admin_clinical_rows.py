@@ -67,7 +67,7 @@ def test_a_dermatologist_may_still_correct_a_condition_in_the_admin(client, derm
 
 def test_the_manager_keeps_contact_details_but_not_the_clinical_profile(client, margaret):
     patient = PatientFactory(allergies="Lidocaine", skin_type=2)
-    Allergy.objects.create(patient=patient, ingredient=Ingredient.objects.get(name=ZINC))
+    Allergy.objects.create(patient=patient, allergen=Ingredient.objects.get(name=ZINC).own_allergen)
     client.force_login(margaret)
     url = f"/admin/patients/patient/{patient.pk}/change/"
     page = client.get(url)

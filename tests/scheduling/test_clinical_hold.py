@@ -133,7 +133,7 @@ def test_a_patient_cannot_ask_for_holds(client, alice):
 
 # Every source of a block in safety holds the patient, whether asked alone or for a day's agenda.
 def allergic_to_the_cocktail(patient):
-    Allergy.objects.create(patient=patient, ingredient=Ingredient.objects.get(name="Zinc"))
+    Allergy.objects.create(patient=patient, allergen=Ingredient.objects.get(name="Zinc").own_allergen)
 
 
 def under_18(patient):

@@ -110,13 +110,14 @@ def test_acknowledgement_without_a_reason_is_refused(client, derek, cocktail, re
 
 
 def test_block_cannot_be_acknowledged(client, derek, alice):
-    alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    b1 = ingredient(VITAMIN_B1)
+    alice.allergens.add(b1.own_allergen)
     cocktail = FormulationFactory(patient=alice, created_by=derek, ingredients=[VITAMIN_B1])
     client.force_login(derek)
 
     response = client.post(
         f"/formulations/{cocktail.pk}/acknowledge/",
-        {"finding_key": f"allergy:{ingredient(VITAMIN_B1).pk}", "reason": "She says it was mild."},
+        {"finding_key": f"allergy:{b1.own_allergen.pk}:{b1.pk}", "reason": "She says it was mild."},
         follow=True,
     )
 

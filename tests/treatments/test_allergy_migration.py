@@ -84,14 +84,15 @@ def test_allergies_and_their_history_move_out_of_the_old_tables():
     HistoricalAllergy = new.get_model("treatments", "HistoricalAllergy")
     Ingredient = new.get_model("treatments", "Ingredient")
     allergy = Allergy.objects.get()
-    assert (allergy.patient_id, allergy.ingredient.name, allergy.recorded_by.username) == (
+    # treatments 0024 then moved it to the ingredient's own allergen, of the same name.
+    assert (allergy.patient_id, allergy.allergen.name, allergy.recorded_by.username) == (
         patient.pk,
         "Copper",
         "dr.before",
     )
     history = [
-        (h.ingredient.name, h.history_type, h.history_user.username)
-        for h in HistoricalAllergy.objects.order_by("history_date", "ingredient__name")
+        (h.allergen.name, h.history_type, h.history_user.username)
+        for h in HistoricalAllergy.objects.order_by("history_date", "allergen__name")
     ]
     assert history == [("Copper", "+", "dr.before"), ("Zinc", "+", "dr.before"), ("Zinc", "-", "dr.before")]
     assert [c.name for c in Ingredient.objects.get(name="Zinc").contraindications.all()] == ["Gallstones"]

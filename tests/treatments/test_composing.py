@@ -177,7 +177,7 @@ class TestPatientCocktail:
     """A patient's own cocktail is checked against their allergies and contraindications."""
 
     def test_block_finding_refuses_the_cocktail_with_the_reason(self, client, derek, alice):
-        alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+        alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
         client.force_login(derek)
 
         response = client.post(
@@ -203,7 +203,7 @@ class TestPatientCocktail:
         assert_nothing_saved()
 
     def test_cocktail_without_the_allergen_is_saved_for_the_patient(self, client, derek, alice):
-        alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+        alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
         client.force_login(derek)
 
         response = client.post("/formulations/new/", cocktail_form((ZINC, "1", "mg"), patient=alice))

@@ -40,7 +40,7 @@ def test_starting_from_a_template_prefills_its_lines_for_the_patient(client, der
 
 
 def test_composition_panel_shows_the_block_for_an_allergic_patient(client, derek, alice, scalp_template):
-    alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
     client.force_login(derek)
 
     page = client.get("/formulations/new/", {"from": scalp_template.pk, "patient": alice.pk}).content.decode()
@@ -62,7 +62,7 @@ def test_starting_from_a_template_without_a_patient_makes_a_copy(client, derek, 
 
 
 def test_preview_returns_the_panel_with_the_block(client, derek, alice):
-    alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
     client.force_login(derek)
 
     response = client.post(
@@ -80,7 +80,7 @@ def test_preview_returns_the_panel_with_the_block(client, derek, alice):
 
 
 def test_preview_without_the_allergen_shows_no_block(client, derek, alice):
-    alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
     client.force_login(derek)
 
     fragment = client.post(
@@ -92,7 +92,7 @@ def test_preview_without_the_allergen_shows_no_block(client, derek, alice):
 
 
 def test_preview_leaves_out_a_removed_line(client, derek, alice):
-    alice.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    alice.allergens.add(ingredient(VITAMIN_B1).own_allergen)
     client.force_login(derek)
 
     fragment = client.post(
@@ -103,7 +103,7 @@ def test_preview_leaves_out_a_removed_line(client, derek, alice):
 
 
 def test_preview_checks_the_ingredient_even_before_its_amount_is_valid(client, derek, alice):
-    alice.allergy_ingredients.add(ingredient(TRANEXAMIC_ACID))
+    alice.allergens.add(ingredient(TRANEXAMIC_ACID).own_allergen)
     client.force_login(derek)
 
     fragment = client.post(

@@ -87,7 +87,7 @@ def test_dermatologist_plans_a_course_from_a_protocol_and_sees_its_dates(client,
 
 
 def test_plan_with_an_allergen_is_blocked_and_allowed_without_it(client, derek, alice):
-    alice.allergy_ingredients.add(Ingredient.objects.get(name=VITAMIN_B1))
+    alice.allergens.add(Ingredient.objects.get(name=VITAMIN_B1).own_allergen)
     with_b1 = FormulationFactory(
         patient=alice, created_by=derek, ingredients=[VITAMIN_B1, VITAMIN_C], total_volume_ml=3
     )
@@ -291,8 +291,9 @@ def test_plan_page_queries_stay_flat(client, derek, alice, django_assert_max_num
     record(plan.sessions.get(number=1), derek)
     client.force_login(derek)
     # session, user, groups, plan with patient/prescriber/protocol/cocktail, sessions, their lots,
-    # their appointments, areas, cocktail lines with ingredients, overrides with who and which session
-    with django_assert_max_num_queries(11):
+    # their appointments, areas, cocktail lines with ingredients, overrides with who and which session,
+    # the patient's allergies and unverified allergies
+    with django_assert_max_num_queries(13):
         response = client.get(f"/plans/{plan.pk}/")
     assert len(response.context["plan"].sessions.all()) == sessions
 

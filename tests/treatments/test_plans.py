@@ -254,7 +254,7 @@ def test_a_course_from_a_protocol_gets_its_maintenance_only_after_the_course(pat
 
 
 def test_an_allergy_to_an_ingredient_blocks_the_course_until_it_is_left_out(patient, radiance, derek):
-    patient.allergy_ingredients.add(ingredient(VITAMIN_C))
+    patient.allergens.add(ingredient(VITAMIN_C).own_allergen)
     before = saved()
 
     with pytest.raises(CocktailBlocked) as blocked:
@@ -273,7 +273,7 @@ def test_an_allergy_to_an_ingredient_blocks_the_course_until_it_is_left_out(pati
 
 def test_an_allergy_recorded_after_the_patients_cocktail_was_composed_blocks_the_course(patient, derek):
     own = FormulationFactory(patient=patient, created_by=derek, ingredients=[VITAMIN_C, ZINC])
-    patient.allergy_ingredients.add(ingredient(ZINC))
+    patient.allergens.add(ingredient(ZINC).own_allergen)
     before = saved()
 
     with pytest.raises(CocktailBlocked) as blocked:
@@ -463,7 +463,7 @@ def test_a_session_cannot_be_recorded_in_the_future_or_before_the_course(plan, d
 
 
 def test_a_cocktail_blocked_since_planning_is_refused_at_the_session(plan, patient, derek):
-    patient.allergy_ingredients.add(ingredient(ZINC))  # found out after the course was planned
+    patient.allergens.add(ingredient(ZINC).own_allergen)  # found out after the course was planned
 
     with pytest.raises(OverrideNeeded) as refused:
         record(session(plan, 1), on=at("2026-03-02"), by=derek)

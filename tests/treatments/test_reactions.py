@@ -218,7 +218,7 @@ def test_confirming_the_suspected_allergy_puts_it_on_the_record(client, derek, a
     assert response.status_code == 302
     suspicion.refresh_from_db()
     assert (suspicion.status, suspicion.decided_by) == (SuspectedAllergy.Status.CONFIRMED, derek)
-    assert Allergy.objects.get(patient=alice).ingredient == Ingredient.objects.get(name="Zinc")
+    assert Allergy.objects.get(patient=alice).allergen == Ingredient.objects.get(name="Zinc").own_allergen
     findings = client.get(f"/sessions/{course.sessions.get(number=2).pk}/").context["findings"]
     assert "Allergic to Zinc." in [finding.reason for finding in findings if finding.is_block]
     again = client.post(f"/suspected-allergies/{suspicion.pk}/confirm/", follow=True)

@@ -51,7 +51,7 @@ def test_no_finding_for_a_patient_with_nothing_on_record(patient):
 
 
 def test_allergy_to_an_ingredient_blocks_a_cocktail_containing_it(patient):
-    patient.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    patient.allergens.add(ingredient(VITAMIN_B1).own_allergen)
 
     findings = findings_for(patient, ZINC, VITAMIN_B1)
 
@@ -92,7 +92,7 @@ def test_pregnancy_blocks_any_cocktail(patient):
 def test_blocks_come_before_warnings(patient):
     PatientConditionFactory(patient=patient, named=CONTRACEPTION)
     PatientConditionFactory(patient=patient, named=PREGNANCY)
-    patient.allergy_ingredients.add(ingredient(VITAMIN_C))
+    patient.allergens.add(ingredient(VITAMIN_C).own_allergen)
 
     levels = [finding.level for finding in findings_for(patient, VITAMIN_C, TRANEXAMIC_ACID)]
 
@@ -174,7 +174,7 @@ def test_dark_skin_type_warns_automatically(db, skin_type, expected):
 
 
 def test_formulation_check_reads_the_saved_lines(patient, derek):
-    patient.allergy_ingredients.add(ingredient(VITAMIN_B1))
+    patient.allergens.add(ingredient(VITAMIN_B1).own_allergen)
     with_b1 = FormulationFactory(patient=patient, created_by=derek, ingredients=[ZINC, VITAMIN_B1])
     without = FormulationFactory(patient=patient, created_by=derek, ingredients=[ZINC])
 

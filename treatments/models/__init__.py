@@ -1,10 +1,10 @@
-"""Treatments' data, one module per family: catalogues, cocktails, courses and their
+"""Treatments' data, one module per family: catalogues, allergens and allergies, cocktails, courses and their
 sessions, overrides, documents, what happened after a session (suspected allergies, adverse
 events)."""
 
+from treatments.models.allergies import Allergen, Allergy, UnverifiedAllergy, allergy_key, typed_entries
 from treatments.models.catalog import (
     UNIT_KIND_AND_FACTOR,
-    Allergy,
     Indication,
     Ingredient,
     TreatmentArea,
@@ -50,6 +50,7 @@ __all__ = [
     "UNIT_KIND_AND_FACTOR",
     "AdverseEvent",
     "AftercareTopic",
+    "Allergen",
     "Allergy",
     "DocumentHandover",
     "Formulation",
@@ -69,6 +70,8 @@ __all__ = [
     "TreatmentPlan",
     "TreatmentSession",
     "Unit",
+    "UnverifiedAllergy",
+    "allergy_key",
     "booking_window",
     "convert",
     "convert_dose",
@@ -77,5 +80,6 @@ __all__ = [
     "format_dose",
     "normalised_lot_number",
     "spacing_errors",
+    "typed_entries",
     "units_fit",
 ]

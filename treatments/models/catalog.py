@@ -1,15 +1,14 @@
 """The clinic's catalogues: ingredients with their limits, treatment areas, and the units
 amounts are given in. An ingredient also carries the two links that make the safety check
-concrete: which patients are allergic to it and which contraindications concern it."""
+concrete: the allergens it is or contains (`treatments/models/allergies.py`) and which
+contraindications concern it."""
 
 from decimal import Decimal
 from typing import Self
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -142,10 +141,6 @@ class Ingredient(models.Model):
         related_name="ingredients",
         help_text="Contraindications limited to cocktails containing this ingredient.",
     )
-    allergic_patients = models.ManyToManyField(
-        "patients.Patient", through="Allergy", blank=True, related_name="allergy_ingredients"
-    )
-
     objects = IngredientQuerySet.as_manager()
     # A clinical default: who changed a limit, when, and from what, shows in the admin's history.
     history = HistoricalRecords()
@@ -162,6 +157,16 @@ class Ingredient(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            # Every ingredient is an allergen of its own, so that an allergy to it can be
+            # recorded, however the ingredient came (admin, migration, demo, test).
+            from treatments.models.allergies import Allergen
+
+            Allergen.objects.own_allergen_of(self)
 
     def clean(self) -> None:
         if self.typical_amount and self.unit:
@@ -251,24 +256,3 @@ class TreatmentArea(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class Allergy(models.Model):
-    """A patient's allergy to a catalogue ingredient: cocktails containing it are refused for
-    them. Allergies to anything else are free text on the patient's record."""
-
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    ingredient = models.ForeignKey(Ingredient, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["ingredient__name"]
-        constraints = [models.UniqueConstraint(fields=["patient", "ingredient"], name="allergy_once_per_ingredient")]
-
-    def __str__(self) -> str:
-        return f"Allergic to {self.ingredient}"

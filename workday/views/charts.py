@@ -18,7 +18,7 @@ from patients.access import get_patient_for_user
 from patients.forms import ConditionForm, EndConditionForm
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
-from treatments import safety
+from treatments import allergies, safety
 from treatments.models import AdverseEvent, Formulation, Override, SuspectedAllergy, TreatmentPlan, TreatmentSession
 from workday import history, patient_records
 from workday.forms import PatientRecordForm
@@ -36,7 +36,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     )
     if form.is_valid():
         patient = patient_records.register_patient(
-            registered_by=request.user, allergy_ingredients=form.chosen_allergies(), **form.patient_details()
+            registered_by=request.user, allergens=form.chosen_allergies(), **form.patient_details()
         )
         messages.success(request, f"{patient.full_name} is registered.")
         return redirect(patient)
@@ -58,7 +58,7 @@ def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
         patient_records.update_patient(
             patient=patient,
             changed_by=request.user,
-            allergy_ingredients=form.chosen_allergies(),
+            allergens=form.chosen_allergies(),
             **form.changed_details(),
         )
         messages.success(request, "Changes saved.")
@@ -88,7 +88,7 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
     }
     if roles.abilities_of(request.user).see_clinical:
         context.update(
-            allergy_ingredients=patient.allergy_ingredients.all(),
+            allergies=allergies.on_record(patient),
             conditions=patient.conditions.select_related("contraindication", "recorded_by"),
             findings=safety.check_patient(patient=patient, on_date=timezone.localdate()),
             cocktails=Formulation.objects.visible_to(request.user)

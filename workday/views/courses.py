@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from clinic import roles
 from clinic.roles import Role, role_required
-from treatments import plans
+from treatments import allergies, plans
 from treatments.access import get_plan_for_user, get_session_for_user
 from treatments.cocktails import CocktailBlocked
 from treatments.forms import StopPlanForm
@@ -42,6 +43,8 @@ def plan_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         pk=pk,
     )
     context = {"plan": plan, "today": timezone.localdate(), "stop_form": StopPlanForm()}
+    if roles.abilities_of(request.user).see_clinical:
+        context["allergies"] = allergies.on_record(plan.patient)
     return render(request, "workday/plan_detail.html", context)
 
 

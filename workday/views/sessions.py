@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clinic.forms import add_error_by_field
 from clinic.models import User
 from clinic.roles import Role, role_required
-from treatments import overrides, records, safety
+from treatments import allergies, overrides, records, safety
 from treatments.access import get_session_for_user
 from treatments.cocktails import version_to_give
 from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
@@ -155,6 +155,7 @@ def session_page(
         "lots": lots,
         "amend_form": amend_form,
         "adverse_events": session.adverse_events.all(),
+        "allergies": allergies.on_record(session.plan.patient),
         "suspected_allergies": SuspectedAllergy.objects.pending()
         .filter(patient=session.plan.patient)
         .select_related("session")
