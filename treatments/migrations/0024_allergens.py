@@ -66,8 +66,8 @@ ALLERGENS = [
     (
         "Salicylates",
         "salicylic acid, salicylate, aspirin, acetylsalicylic acid",
-        "Organic silicon is monomethylsilanetriol salicylate: exclude it in a salicylic-acid allergy "
-        "(docs/cocktails.md; domain catalog.md source 13).",
+        "Organic silicon is monomethylsilanetriol salicylate: exclude it in a salicylic-acid allergy. "
+        "Source: the clinic's domain catalogue (catalog.md, source 13; contraindications.md, source 12).",
         ["salicylate"],
     ),
     (
