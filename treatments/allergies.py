@@ -90,7 +90,7 @@ def set_status(row: UnverifiedAllergy, status: str, changed_by: User) -> None:
 
 def locked_pending(unverified: UnverifiedAllergy) -> UnverifiedAllergy:
     """`unverified` read again under a lock; refused if someone resolved it meanwhile."""
-    unverified = UnverifiedAllergy.objects.select_for_update().select_related("allergen").get(pk=unverified.pk)
+    unverified = UnverifiedAllergy.objects.select_for_update().get(pk=unverified.pk)
     if not unverified.is_pending:
         if unverified.status == UnverifiedAllergy.Status.WITHDRAWN:
             raise ValidationError(_("This allergy was taken off the patient's record meanwhile."))

@@ -2,11 +2,14 @@
 what it blocks and in which words, and how a dermatologist resolves one the catalogue does
 not know."""
 
+import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from clinic.roles import Role
 from tests.factories import IngredientFactory, PatientFactory, UserFactory
+from tests.scheduling.conftest import concurrent_database  # noqa: F401 (a fixture)
+from tests.scheduling.test_races import RACE, race
 from tests.treatments.cocktail_forms import VITAMIN_B1, VITAMIN_C, ZINC
 from tests.treatments.test_plan_pages import make_plan
 from treatments import allergies, holds, safety
@@ -367,3 +370,29 @@ def test_the_second_dermatologist_to_resolve_is_told_who_did(client, derek, bob)
     else:
         raise AssertionError("resolved twice")
     assert list(Allergy.objects.filter(patient=bob).values_list("allergen__name", flat=True)) == ["Latex"]
+
+
+@RACE
+@pytest.mark.usefixtures("concurrent_database")
+def test_two_dermatologists_resolving_at_once_one_wins_the_other_is_told(derek, bob):
+    unverified = pending_penicillin(bob, derek)
+    dana = UserFactory(username="dana", first_name="Dana", role=Role.DERMATOLOGIST)
+    latex, lidocaine = Allergen.objects.get(name="Latex"), Allergen.objects.get(name="Lidocaine")
+
+    def link(allergen, who):
+        def attempt():
+            return allergies.link_unverified_allergy(
+                unverified=UnverifiedAllergy.objects.get(pk=unverified.pk),
+                allergen=Allergen.objects.get(pk=allergen.pk),
+                resolved_by=type(who).objects.get(pk=who.pk),
+            )
+
+        return attempt
+
+    outcomes = race([link(latex, derek), link(lidocaine, dana)])
+
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert len(refused) == 1, outcomes
+    assert "already resolved this allergy" in refused[0].messages[0]
+    unverified.refresh_from_db()
+    assert [a.allergen for a in Allergy.objects.filter(patient=bob)] == [unverified.allergen]

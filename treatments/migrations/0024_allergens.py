@@ -97,7 +97,15 @@ def history_of(apps, model_name, row, fields, when, history_type="+", user_id=No
     )
 
 
+def checked_at_once(schema_editor):
+    """On PostgreSQL, foreign keys checked as each row is written: the columns this migration
+    alters after its rows must not find checks still pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def to_allergens(apps, schema_editor):
+    checked_at_once(schema_editor)
     Ingredient = apps.get_model("treatments", "Ingredient")
     Allergen = apps.get_model("treatments", "Allergen")
     Allergy = apps.get_model("treatments", "Allergy")
@@ -161,6 +169,7 @@ def to_allergens(apps, schema_editor):
 def to_ingredients(apps, schema_editor):
     """Back: each allergy to an ingredient's own allergen points at the ingredient again; the
     others (allergens beyond the catalogue) had no place before and go."""
+    checked_at_once(schema_editor)
     Allergy = apps.get_model("treatments", "Allergy")
     HistoricalAllergy = apps.get_model("treatments", "HistoricalAllergy")
     Allergy.objects.filter(allergen__own_ingredient__isnull=True).delete()
