@@ -10,7 +10,7 @@ from clinic.roles import Role
 from patients.models import Contraindication
 from tests.factories import FormulationFactory, PatientConditionFactory, PatientFactory, UserFactory
 from tests.treatments.cocktail_forms import ZINC
-from treatments.models import AftercareTopic, Allergy, Ingredient, Protocol, TreatmentArea
+from treatments.models import AftercareTopic, Allergen, Allergy, Ingredient, Protocol, TreatmentArea
 
 
 @pytest.fixture
@@ -116,6 +116,13 @@ CLINICAL_DEFAULTS = [
         lambda: AftercareTopic.objects.filter(kind="instruction").first(),
         {"duration": "3 days"},
         "Duration",
+    ),
+    (
+        "treatments",
+        "allergen",
+        lambda: Allergen.objects.get(name="Lidocaine"),
+        {"also_known_as": "xylocaine, lignocaine, lidocaine hydrochloride, lidocaine HCl"},
+        "Also known as",
     ),
     (
         "treatments",

@@ -18,7 +18,7 @@ from tests.factories import (
     TreatmentPlanFactory,
 )
 from treatments import holds
-from treatments.models import Allergy, Ingredient
+from treatments.models import Allergen, Allergy, Ingredient, UnverifiedAllergy
 
 HOLD = "Clinical hold — see the dermatologist"
 PREGNANCY = "Pregnancy or breastfeeding"
@@ -136,6 +136,13 @@ def allergic_to_the_cocktail(patient):
     Allergy.objects.create(patient=patient, allergen=Ingredient.objects.get(name="Zinc").own_allergen)
 
 
+def allergic_to_salicylates_typed_unverified(patient):
+    # A hold from an allergy a dermatologist has not resolved yet, and one to an allergen in
+    # no cocktail of the course: only the first holds.
+    patient.allergens.add(Allergen.objects.get(name="Salicylates"))
+    UnverifiedAllergy.objects.create(patient=patient, text="penicillin", key="penicillin")
+
+
 def under_18(patient):
     patient.date_of_birth = timezone.localdate() - timedelta(days=365 * 16)
     patient.save()
@@ -149,7 +156,10 @@ def chemotherapy_ended_last_month(patient):
     )
 
 
-@pytest.mark.parametrize("blocked", [allergic_to_the_cocktail, under_18, chemotherapy_ended_last_month])
+@pytest.mark.parametrize(
+    "blocked",
+    [allergic_to_the_cocktail, allergic_to_salicylates_typed_unverified, under_18, chemotherapy_ended_last_month],
+)
 def test_each_kind_of_block_holds_the_patient(derek, charlie, bob, blocked):
     held = PatientFactory()
     visits = [course_booked_today(patient, derek, charlie, hour=9 + n) for n, patient in enumerate([bob, held])]

@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from clinic.models import User
 from patients.models import Patient
-from treatments.models import TreatmentSession
+from treatments.models import TreatmentSession, UnverifiedAllergy
 
 DEMO_USERS = ["dr.demo", "dr.bernard", "dr.lefevre", "desk.demo", "admin.demo", "patient.demo", "patient2.demo"]
 
@@ -49,6 +49,30 @@ def test_every_demo_patients_history_opens(client, db):
         assert client.get(f"/patients/{patient.pk}/history/").status_code == 200, patient
     entries = client.get(f"/patients/{allergic.pk}/history/").context["entries"]
     assert any(entry.what == "Allergy to Vitamin B1 (thiamine)" for entry in entries)
+    assert any(entry.what == "Allergy to Lidocaine" for entry in entries)  # typed "Lidocaine"
+
+
+def test_the_demo_reads_the_allergies_typed_on_its_records(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    allergens = {
+        patient.first_name: sorted(patient.allergens.values_list("name", flat=True))
+        for patient in Patient.objects.exclude(allergies="")
+    }
+    assert allergens["Sophie"] == ["Lidocaine", "Vitamin B1 (thiamine)"]
+    assert allergens["Amandine"] == ["Latex"]
+    assert allergens["Sandrine"] == ["Salicylates"]  # typed "Aspirin"
+    unverified = {(row.patient.first_name, row.text): row.status for row in UnverifiedAllergy.objects.all()}
+    assert unverified == {
+        ("Claire", "Penicillin"): "not_relevant",
+        ("Pauline", "Nickel"): "pending",
+        ("Caroline", "Hyaluronidase"): "pending",
+    }
+    # Those left to resolve are on patients with no course.
+    pending = UnverifiedAllergy.objects.pending().values_list("patient", flat=True)
+    assert not TreatmentSession.objects.filter(plan__patient__in=pending).exists()
+    client.force_login(User.objects.get(username="dr.demo"))
+    chart = client.get(Patient.objects.get(first_name="Pauline").get_absolute_url()).content.decode()
+    assert "Unverified allergy" in chart and "“Nickel”" in chart
 
 
 # What each demo product is, by the start of its name: the catalogue ingredient it supplies.
