@@ -37,7 +37,7 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     page.get_by_label("Date of birth").fill("1984-05-17")
     page.get_by_label("Sex").select_option(label="Female")
     page.get_by_label("Phone").fill("06 12 34 56 78")
-    page.get_by_label("Allergic to ingredients").select_option(label="Zinc")
+    page.get_by_label("Allergic to", exact=True).select_option(label="Zinc")
     screenshot("dermatologist-1-register")
     page.get_by_role("button", name="Register patient").click()
     expect(page.get_by_role("heading", name="Nadia Lambert")).to_be_visible()
