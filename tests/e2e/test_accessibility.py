@@ -21,7 +21,7 @@ from tests.factories import (
     UserFactory,
     WorkingHoursFactory,
 )
-from treatments.models import Protocol
+from treatments.models import Allergen, Protocol, UnverifiedAllergy
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -76,6 +76,10 @@ def clinic():
     FormulationFactory(name="Glow", ingredients=["Zinc"])
     course = TreatmentPlanFactory(patient=patient, created_by=doctor)
     appointment = AppointmentFactory(patient=patient, practitioner=doctor, session=course.sessions.get(number=1))
+    # Allergies show on the chart, the course and the session, and one waits to be
+    # resolved (typed once the course was planned).
+    patient.allergens.add(Allergen.objects.get(name="Latex"))
+    UnverifiedAllergy.objects.create(patient=patient, text="penicillin", key="penicillin")
     return {"doctor": doctor, "patient": patient, "course": course, "appointment": appointment}
 
 
@@ -95,6 +99,7 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/plans/{course.pk}/",
         f"/plans/{course.pk}/book/",
         f"/sessions/{course.sessions.get(number=1).pk}/",
+        UnverifiedAllergy.objects.get(patient=patient).get_absolute_url(),
         "/schedule/",
         "/appointments/new/",
         f"/appointments/{clinic['appointment'].pk}/",
