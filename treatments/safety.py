@@ -26,6 +26,7 @@ from treatments.models import (
     Allergy,
     Formulation,
     Ingredient,
+    Product,
     SafetyAcknowledgement,
     SuspectedAllergy,
     TreatmentPlan,
@@ -59,6 +60,23 @@ class MissingAcknowledgement(Exception):
 
 def long_date(day: date) -> str:
     return date_format(day, "j F Y")
+
+
+def product_allergy_error(*, patient: Patient, product: Product) -> str:
+    """Why `product` may not be given to `patient`: what it contains that they are allergic
+    to, or "". The one place a product meets the patient's allergies (recording and
+    correcting ask it), so that what else a product declares is checked here too."""
+    allergic = [
+        ingredient.name
+        for ingredient in patient.allergy_ingredients.filter(products=product).order_by("name").distinct()
+    ]
+    if not allergic:
+        return ""
+    names = ", ".join(allergic)
+    return _("%(product)s contains %(names)s — the patient is allergic to %(names)s: do not use it.") % {
+        "product": product,
+        "names": names,
+    }
 
 
 def check_ingredients_for_patient(

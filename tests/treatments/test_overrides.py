@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clinic.roles import Role
-from tests.factories import PatientConditionFactory, PatientFactory, TreatmentPlanFactory, UserFactory
+from tests.factories import PatientConditionFactory, PatientFactory, ProductFactory, TreatmentPlanFactory, UserFactory
 from treatments.models import Override, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
 from treatments.records import AdministeredArea, Lot, amend_session
@@ -52,7 +52,7 @@ def record(plan, number: int, *, on: datetime, by, **extra) -> TreatmentSession:
         practitioner=by,
         formulation=plan.formulation,
         areas=[AdministeredArea(TreatmentArea.objects.get(name="Face"), Decimal(2), "nappage")],
-        lots=[Lot("HA vial", "HA-1", MONDAY + timedelta(days=300))],
+        lots=[Lot(ProductFactory(name="HA vial"), "HA-1", MONDAY + timedelta(days=300))],
         recorded_by=by,
         **extra,
     )

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from patients.models import Contraindication
 from patients.registry import record_condition
-from tests.factories import FormulationFactory, record_visit_of
+from tests.factories import FormulationFactory, ProductFactory, record_visit_of
 from tests.treatments.cocktail_forms import HYALURONIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC
 from treatments import plans, records, safety
 from treatments.models import AftercareTopic, Ingredient, Protocol, TreatmentArea, TreatmentPlan, TreatmentSession
@@ -326,7 +326,7 @@ def test_a_warning_that_appears_after_planning_needs_a_reason_at_the_session(der
         practitioner=derek,
         formulation=plan.formulation,
         areas=[records.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[records.Lot("HA vial", "LOT-9", timezone.localdate() + timedelta(days=90))],
+        lots=[records.Lot(ProductFactory(name="HA vial"), "LOT-9", timezone.localdate() + timedelta(days=90))],
         acknowledgement_reason="Keloid on the chest only; face treated.",
         recorded_by=derek,
     )
@@ -383,7 +383,7 @@ def test_an_area_recorded_twice_is_refused(derek, alice):
             practitioner=derek,
             formulation=plan.formulation,
             areas=[face, face],
-            lots=[records.Lot("HA vial", "L1", timezone.localdate() + timedelta(days=30))],
+            lots=[records.Lot(ProductFactory(name="HA vial"), "L1", timezone.localdate() + timedelta(days=30))],
             recorded_by=derek,
         )
     assert not plan.sessions.filter(status=TreatmentSession.Status.DONE).exists()

@@ -23,7 +23,7 @@ from workday.forms import ResumePlanForm, SkipSessionForm
 
 SESSIONS_WITH_DETAILS = Prefetch(
     "sessions",
-    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots", "appointments"),
+    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots__lot", "appointments"),
 )
 
 
