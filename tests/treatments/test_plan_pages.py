@@ -162,7 +162,7 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
         "lots-INITIAL_FORMS": "0",
         "lots-MIN_NUM_FORMS": "0",
         "lots-MAX_NUM_FORMS": "1000",
-        "lots-0-product": "HA vial",
+        "lots-0-product": ProductFactory(name="HA vial").name,
         "lots-0-lot_number": "OLD-1",
         "lots-0-expiry_date": "2020-01-31",
     }
@@ -181,7 +181,7 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
     session.refresh_from_db()
     assert session.is_done
     assert session.formulation.is_frozen
-    assert list(session.lots.values_list("lot_number", flat=True)) == ["OLD-1"]
+    assert list(session.lots.values_list("lot__lot_number", flat=True)) == ["OLD-1"]
 
 
 def test_recall_lists_exactly_the_patients_who_got_the_lot(client, derek, alice, bob):
@@ -485,7 +485,7 @@ def test_a_warning_that_appears_after_planning_is_answered_on_the_session_page(c
         "areas-0-technique": "nappage",
         "lots-TOTAL_FORMS": "1",
         "lots-INITIAL_FORMS": "0",
-        "lots-0-product": "HA vial",
+        "lots-0-product": ProductFactory(name="HA vial").name,
         "lots-0-lot_number": "LOT-9",
         "lots-0-expiry_date": str(timezone.localdate() + timedelta(days=90)),
     }

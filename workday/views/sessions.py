@@ -86,10 +86,8 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = AmendSessionForm(
         request.POST, instance=get_session_for_user(request.user, pk), dermatologists=dermatologists()
     )
-    lots = AmendLotFormSet(
-        request.POST, prefix="amend-lots", initial=lot_forms_initial(session.lots.select_related("lot__product"))
-    )
-    if not all([form.is_valid(), lots.is_valid()]):
+    lots = amend_lot_forms(request, session)
+    if not all([form.is_valid(), lots is None or lots.is_valid()]):
         return session_page(request, session, amend_form=form, amend_lots=lots, status=400)
     values = form.cleaned_data
     page = {"amend_form": form, "amend_lots": lots, "status": 400}
@@ -102,7 +100,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             override_reason=values["override_reason"],
             overriding=form.overriding(),
             amendments_seen=values["amendments_seen"],
-            lots=lots_of(lots) if lots.has_changed() else None,
+            lots=lots_of(lots) if lots is not None and lots.has_changed() else None,
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
@@ -119,6 +117,16 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
         return session_page(request, session, **page)
     messages.success(request, "The record is corrected; the original stays in its history.")
     return redirect(session)
+
+
+def amend_lot_forms(request: HttpRequest, session: TreatmentSession):
+    """The correction's lot rows, started from the recorded lots; None when the correction
+    sent none (its lots stay as recorded)."""
+    if "amend-lots-TOTAL_FORMS" not in request.POST:
+        return None
+    return AmendLotFormSet(
+        request.POST, prefix="amend-lots", initial=lot_forms_initial(session.lots.select_related("lot__product"))
+    )
 
 
 @require_POST
