@@ -391,9 +391,14 @@ class ProductField(forms.CharField):
         text = super().to_python(value)
         if not text:
             return None
-        if len(text) > 200 or (product := Product.objects.named(text)) is None:
-            raise forms.ValidationError(_("Not in the product catalogue — ask the manager to add it."))
-        return product
+        if len(text) <= 200 and (product := Product.objects.named(text)) is not None:
+            return product
+        if Product.objects.filter(active=True, name__iexact=" ".join(text.split())).count() > 1:
+            raise forms.ValidationError(
+                _("Several products are called %(name)s: choose one by its presentation from the list.")
+                % {"name": text}
+            )
+        raise forms.ValidationError(_("Not in the product catalogue — ask the manager to add it."))
 
     def prepare_value(self, value):
         return value.label if isinstance(value, Product) else value
@@ -421,6 +426,10 @@ class LotForm(forms.Form):
 
 
 class BaseLotFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int) -> dict:
+        # A row emptied is a lot taken off the record, even one the correction started from.
+        return {"empty_permitted": True}
+
     def clean(self) -> None:
         if any(self.errors):
             return

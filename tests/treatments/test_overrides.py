@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 
 from clinic.roles import Role
 from tests.factories import PatientConditionFactory, PatientFactory, ProductFactory, TreatmentPlanFactory, UserFactory
-from treatments.models import Override, TreatmentArea, TreatmentSession
 from treatments.models import Lot as RegisteredLot
+from treatments.models import Override, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
 from treatments.records import AdministeredArea, Lot, amend_session
 from workday.visits import record_visit

@@ -100,7 +100,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             override_reason=values["override_reason"],
             overriding=form.overriding(),
             amendments_seen=values["amendments_seen"],
-            lots=lots_of(lots) if lots is not None and lots.has_changed() else None,
+            lots=None if lots is None else lots_of(lots),
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
@@ -120,13 +120,12 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def amend_lot_forms(request: HttpRequest, session: TreatmentSession):
-    """The correction's lot rows, started from the recorded lots; None when the correction
-    sent none (its lots stay as recorded)."""
+    """The correction's lot rows as sent (the lots it wants on the record; the write keeps the
+    record as it is when they are the same); None when it sent none, for a client that
+    corrects something else."""
     if "amend-lots-TOTAL_FORMS" not in request.POST:
         return None
-    return AmendLotFormSet(
-        request.POST, prefix="amend-lots", initial=lot_forms_initial(session.lots.select_related("lot__product"))
-    )
+    return AmendLotFormSet(request.POST, prefix="amend-lots")
 
 
 @require_POST
