@@ -76,7 +76,14 @@ def clinic():
     FormulationFactory(name="Glow", ingredients=["Zinc"])
     course = TreatmentPlanFactory(patient=patient, created_by=doctor)
     appointment = AppointmentFactory(patient=patient, practitioner=doctor, session=course.sessions.get(number=1))
-    return {"doctor": doctor, "patient": patient, "course": course, "appointment": appointment}
+    recorded = TreatmentPlanFactory(patient=PatientFactory(), created_by=doctor, sessions_done=1)
+    return {
+        "doctor": doctor,
+        "patient": patient,
+        "course": course,
+        "appointment": appointment,
+        "recorded": recorded.sessions.get(number=1),
+    }
 
 
 def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_page, clinic):
@@ -95,6 +102,8 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/plans/{course.pk}/",
         f"/plans/{course.pk}/book/",
         f"/sessions/{course.sessions.get(number=1).pk}/",
+        f"/sessions/{clinic['recorded'].pk}/",  # with its correction form
+        "/lots/",
         "/schedule/",
         "/appointments/new/",
         f"/appointments/{clinic['appointment'].pk}/",
