@@ -37,7 +37,7 @@ from clinic.roles import Role  # noqa: E402
 from patients.models import Patient  # noqa: E402
 from treatments import documents, plans, records  # noqa: E402
 from treatments.cocktails import LineSpec, compose_formulation  # noqa: E402
-from treatments.models import Indication, Ingredient, TreatmentArea  # noqa: E402
+from treatments.models import Indication, Ingredient, Product, TreatmentArea  # noqa: E402
 from workday.visits import record_visit  # noqa: E402
 
 RUNS = 30
@@ -82,7 +82,13 @@ def realistic_session(dermatologist: User):
         practitioner=dermatologist,
         formulation=cocktail,
         areas=[records.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[records.Lot("HA vial", "HA24-0917", timezone.localdate() + timedelta(days=300))],
+        lots=[
+            records.Lot(
+                Product.objects.get_or_create(name="HA vial")[0],
+                "HA24-0917",
+                timezone.localdate() + timedelta(days=300),
+            )
+        ],
         recorded_by=dermatologist,
     )
 

@@ -19,7 +19,9 @@ from treatments import plans
 from treatments.models import (
     Formulation,
     FormulationLine,
+    Lot,
     PlanArea,
+    Product,
     SessionArea,
     SessionLot,
     TreatmentPlan,
@@ -370,14 +372,18 @@ class Schedule:
         # A new lot of each product every month: a recall finds a month's patients.
         for product, code in rng.sample(PRODUCTS, rng.choice([1, 2, 2, 3])):
             month = slot.day.replace(day=1)
-            lots.append(
-                SessionLot(
-                    session=session,
-                    product=product,
-                    lot_number=f"{code}{month:%y%m}-{(month.month * 37 + len(code)) % 900 + 100}",
-                    expiry_date=month + timedelta(days=540),
-                )
+            number = f"{code}{month:%y%m}-{(month.month * 37 + len(code)) % 900 + 100}"
+            lots.append(SessionLot(session=session, lot=self.bench_lot(product, number, month + timedelta(days=540))))
+
+    def bench_lot(self, product: str, number: str, expiry: date) -> Lot:
+        """The catalogue product and registered lot the benchmark records, each made once."""
+        known = self.__dict__.setdefault("registered_lots", {})
+        if (product, number) not in known:
+            product_row, _ = Product.objects.get_or_create(name=product)
+            known[product, number], _ = Lot.objects.get_or_create(
+                product=product_row, lot_number=number, defaults={"expiry_date": expiry}
             )
+        return known[product, number]
 
     def write_appointments(self, slots: list[Slot]) -> None:
         appointments, changes = [], []

@@ -16,6 +16,7 @@ from treatments.models import (
     FormulationLine,
     Indication,
     Ingredient,
+    Product,
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
@@ -69,6 +70,23 @@ class IngredientFactory(DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Test ingredient {n}")
     category = Ingredient.Category.OTHER
     unit = Unit.MG
+
+
+class ProductFactory(DjangoModelFactory):
+    """A product of the catalogue, found again by its name; `ingredients` names what it
+    contains (catalogue ingredients)."""
+
+    class Meta:
+        model = Product
+        django_get_or_create = ["name"]
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Test product {n}")
+
+    @factory.post_generation
+    def ingredients(product, create, names, **kwargs) -> None:
+        if names:
+            product.ingredients.set(Ingredient.objects.filter(name__in=names))
 
 
 class FormulationFactory(DjangoModelFactory):
@@ -167,7 +185,7 @@ def record_visit_of(
         practitioner=practitioner or by,
         formulation=plan.formulation,
         areas=[AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.select_related("area")],
-        lots=[Lot(product, lot_number, expiry or timezone.localdate() + timedelta(days=300))],
+        lots=[Lot(ProductFactory(name=product), lot_number, expiry or timezone.localdate() + timedelta(days=300))],
         recorded_by=by,
         **extra,
     )

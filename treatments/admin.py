@@ -13,6 +13,8 @@ from treatments.models import (
     Formulation,
     FormulationLine,
     Ingredient,
+    Lot,
+    Product,
     Protocol,
     SafetyAcknowledgement,
     SessionLot,
@@ -140,10 +142,31 @@ class TreatmentPlanAdmin(SimpleHistoryAdmin, ReadOnlyAdmin):
     inlines = [TreatmentSessionInline]
 
 
+@admin.register(Product)
+class ProductAdmin(SimpleHistoryAdmin):
+    """The product catalogue the manager keeps: what each product contains and declares is
+    what the recording checks against a patient's allergies."""
+
+    list_display = ["name", "presentation", "manufacturer", "active"]
+    list_filter = ["active", "manufacturer"]
+    list_editable = ["active"]
+    search_fields = ["name", "manufacturer", "presentation"]
+    filter_horizontal = ["ingredients", "allergens"]
+
+
+@admin.register(Lot)
+class LotAdmin(ReadOnlyAdmin):
+    """Lots are registered at recording, each once with its one expiry."""
+
+    list_display = ["lot_number", "product", "expiry_date", "registered_by", "registered_at"]
+    list_filter = ["product"]
+    search_fields = ["lot_number", "normalised_lot_number", "product__name"]
+
+
 @admin.register(SessionLot)
 class SessionLotAdmin(ReadOnlyAdmin):
-    list_display = ["lot_number", "product", "expiry_date", "session"]
-    search_fields = ["lot_number", "product"]
+    list_display = ["lot", "session"]
+    search_fields = ["lot__normalised_lot_number", "lot__product__name"]
 
 
 @admin.register(AftercareTopic)

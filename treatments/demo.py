@@ -15,6 +15,7 @@ from treatments.models import (
     Formulation,
     Indication,
     Ingredient,
+    Product,
     Protocol,
     TreatmentPlan,
     TreatmentSession,
@@ -124,6 +125,7 @@ def seed(*, log: Callable[[str], None]) -> None:
                 changed_by=dermatologist,
             )
     seed_typed_allergies(dermatologist)
+    seed_products(ingredients)
     templates = {}
     for name, indication, volume, lines in TEMPLATES:
         template = Formulation.objects.templates().filter(name=name).first()
@@ -162,16 +164,22 @@ PROTOCOL_TEMPLATES = {
     "Body / cellulite": "Body: caffeine and L-carnitine",
 }
 
-# The vials and ampoules the demo records: the catalogue ingredient each supplies, product,
-# lot number, days from the seeding day to its expiry. The vitamin C lot expires within the
-# month, so the recall page has one to take off the shelf.
+# The demo's product catalogue: the catalogue ingredient each contains, name, presentation,
+# and the lot the demo records with days from the seeding day to its expiry (None: a product
+# the demo never records). The vitamin C lot expires within the month, so the recall page has
+# one to take off the shelf; the thiamine ampoule is refused for Sophie Martin, who is allergic.
+DEMO_MANUFACTURER = "Demo Pharma"
 DEMO_PRODUCTS = [
-    ("Hyaluronic acid, non-cross-linked", "Hyaluronic acid 20 mg/mL, 2 mL vial", "HA24-0917", 300),
-    ("Vitamin C (ascorbic acid)", "Vitamin C 10 %, 5 mL ampoule", "VC25-0412", 20),
-    ("Vitamin B8 (biotin)", "Biotin 5 mg/mL, 1 mL ampoule", "B8-2210", 240),
-    ("Tranexamic acid", "Tranexamic acid 100 mg/mL, 5 mL ampoule", "TXA-3318", 400),
-    ("Caffeine", "Caffeine 250 mg/mL, 2 mL ampoule", "CAF-1107", 400),
+    ("Hyaluronic acid, non-cross-linked", "Hyaluronic acid 20 mg/mL", "vial 2 mL", "HA24-0917", 300),
+    ("Vitamin C (ascorbic acid)", "Vitamin C 10 %", "ampoule 5 mL", "VC25-0412", 20),
+    ("Vitamin B8 (biotin)", "Biotin 5 mg/mL", "ampoule 1 mL", "B8-2210", 240),
+    ("Tranexamic acid", "Tranexamic acid 100 mg/mL", "ampoule 5 mL", "TXA-3318", 400),
+    ("Caffeine", "Caffeine 250 mg/mL", "ampoule 2 mL", "CAF-1107", 400),
+    ("Vitamin B1 (thiamine)", "Thiamine 50 mg/mL", "ampoule 2 mL", None, None),
+    ("Hyaluronic acid, non-cross-linked", "Hyaluronic acid 20 mg/mL with lidocaine 0.3 %", "syringe 1 mL", None, None),
 ]
+# What a demo product declares beyond its ingredients: refused to a patient allergic to it.
+DEMO_PRODUCT_ALLERGENS = {"Hyaluronic acid 20 mg/mL with lidocaine 0.3 %": ["Lidocaine"]}
 ACKNOWLEDGED_PILL = "Oral contraceptive for 5 years, no clotting history; discussed and agreed with the patient."
 
 # patient, protocol, days since the course started, sessions done, (interval, min, max) or None, status, reason
@@ -187,14 +195,26 @@ DEMO_PLANS = [
 ]
 
 
+def seed_products(ingredients: dict[str, Ingredient]) -> None:
+    """The demo's product catalogue, as the manager keeps it in the admin."""
+    for ingredient, name, presentation, _lot_number, _days in DEMO_PRODUCTS:
+        product, created = Product.objects.get_or_create(
+            name=name, presentation=presentation, manufacturer=DEMO_MANUFACTURER
+        )
+        if created:
+            product.ingredients.set([ingredients[ingredient]])
+            product.allergens.set(Allergen.objects.filter(name__in=DEMO_PRODUCT_ALLERGENS.get(name, [])))
+
+
 def lots_for(formulation: Formulation, *, seeded_on: date) -> list[records.Lot]:
-    """The demo lots of the products this cocktail contains, and no other."""
-    contained = set(formulation.lines.values_list("ingredient__name", flat=True))
-    return [
-        records.Lot(product, lot_number, seeded_on + timedelta(days=days))
-        for ingredient, product, lot_number, days in DEMO_PRODUCTS
-        if ingredient in contained
-    ]
+    """The demo lots of the products whose contents this cocktail contains, and no other."""
+    contained = set(formulation.lines.values_list("ingredient_id", flat=True))
+    lots = []
+    for _ingredient, name, presentation, lot_number, days in DEMO_PRODUCTS:
+        product = Product.objects.get(name=name, presentation=presentation, manufacturer=DEMO_MANUFACTURER)
+        if lot_number and set(product.ingredients.values_list("pk", flat=True)) <= contained:
+            lots.append(records.Lot(product, lot_number, seeded_on + timedelta(days=days)))
+    return lots
 
 
 def link_protocol_templates(templates: dict[str, Formulation]) -> None:

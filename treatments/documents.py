@@ -66,7 +66,7 @@ def aftercare_sheet(session: TreatmentSession, cocktail: Formulation | None = No
         "areas": areas,
         "cocktail": [describe_line(line) for line in lines],
         "cocktail_name": str(cocktail),
-        "lots": list(session.lots.all()) if session.is_done else [],
+        "lots": [use.lot for use in session.lots.select_related("lot__product")] if session.is_done else [],
         "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
         "area_notes": [(area, area.aftercare_notes) for area, _ in areas if area.aftercare_notes],

@@ -15,6 +15,7 @@ from treatments.models import (
     FormulationLine,
     Indication,
     Ingredient,
+    Product,
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
@@ -23,6 +24,7 @@ from treatments.models import (
     normalised_lot_number,
     units_fit,
 )
+from treatments.records import Lot
 
 
 class FormulationForm(forms.ModelForm):
@@ -355,7 +357,7 @@ class ExpiryField(forms.DateField):
     """An expiry date, typed as on the label: a month (MM/YYYY or MM/YY, which means the last
     day of that month, the day a product dated by month may still be used) or a full date."""
 
-    widget = forms.TextInput(attrs={"placeholder": _("MM/YYYY or DD/MM/YYYY")})
+    widget = forms.DateInput(format="%d/%m/%Y", attrs={"placeholder": _("MM/YYYY or DD/MM/YYYY")})
     input_formats = ["%Y-%m-%d", "%d/%m/%Y"]
     default_error_messages = {
         "invalid": _(
@@ -378,10 +380,42 @@ class ExpiryField(forms.DateField):
         return date(number, int(month), calendar.monthrange(number, int(month))[1])
 
 
+class ProductField(forms.CharField):
+    """A product of the catalogue, typed by its name or its label as the picker offers it.
+    Another product is refused: what it contains is what the allergy check reads, so only
+    the manager, who records its composition, adds one."""
+
+    widget = forms.TextInput(attrs={"list": "product-options", "autocomplete": "off", "data-product-search": ""})
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return None
+        if len(text) <= 200 and (product := Product.objects.named(text)) is not None:
+            return product
+        if Product.objects.filter(active=True, name__iexact=" ".join(text.split())).count() > 1:
+            raise forms.ValidationError(
+                _("Several products are called %(name)s: choose one by its presentation from the list.")
+                % {"name": text}
+            )
+        raise forms.ValidationError(_("Not in the product catalogue — ask the manager to add it."))
+
+    def prepare_value(self, value):
+        return value.label if isinstance(value, Product) else value
+
+
 class LotForm(forms.Form):
-    product = forms.CharField(max_length=120, label=_("Product"))
-    lot_number = forms.CharField(max_length=60, label=_("Lot number"))
-    expiry_date = ExpiryField(label=_("Expiry date"))
+    """A lot used: product, number and, for a lot not registered yet, its expiry."""
+
+    product = ProductField(label=_("Product"))
+    lot_number = forms.CharField(
+        max_length=60,
+        label=_("Lot number"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "data-lot-search": ""}),
+    )
+    expiry_date = ExpiryField(
+        label=_("Expiry date"), required=False, help_text=_("Needed the first time a lot is used.")
+    )
 
     def clean_lot_number(self) -> str:
         # A recall ignores spaces and dashes: a number made only of them could never be found.
@@ -392,6 +426,10 @@ class LotForm(forms.Form):
 
 
 class BaseLotFormSet(forms.BaseFormSet):
+    def get_form_kwargs(self, index: int) -> dict:
+        # A row emptied is a lot taken off the record, even one the correction started from.
+        return {"empty_permitted": True}
+
     def clean(self) -> None:
         if any(self.errors):
             return
@@ -400,6 +438,29 @@ class BaseLotFormSet(forms.BaseFormSet):
 
 
 LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20, absolute_max=20)
+AmendLotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=1, max_num=20, absolute_max=20)
+
+
+def lots_of(formset: BaseLotFormSet) -> list:
+    """The lots a valid formset names, in its rows' order (an empty row names none)."""
+    return [Lot(row["product"], row["lot_number"], row["expiry_date"]) for row in formset.cleaned_data if row]
+
+
+def lot_forms_initial(uses) -> list[dict]:
+    """A recorded session's lots (its SessionLot rows) as the correction form starts from."""
+    return [
+        {"product": use.lot.product, "lot_number": use.lot.lot_number, "expiry_date": use.lot.expiry_date}
+        for use in uses
+    ]
+
+
+def show_lot_refusals(formset: BaseLotFormSet, lot_rows: dict[int, dict[str, str]]) -> None:
+    """Each lot refusal of a write beside its row and field. The rows given to the write
+    were the filled ones, in order."""
+    filled = [form for form in formset.forms if form.cleaned_data]
+    for index, fields in lot_rows.items():
+        for field, message in fields.items():
+            filled[index].add_error(field, message)
 
 
 class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):

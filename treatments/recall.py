@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import User
-from treatments.models import SessionLot, TreatmentSession
+from treatments.models import Lot, SessionLot, TreatmentSession
 
 
 def lots_given(user: User, lot_number: str, product: str = "") -> QuerySet[SessionLot]:
@@ -17,16 +17,16 @@ def lots_given(user: User, lot_number: str, product: str = "") -> QuerySet[Sessi
     earliest session first."""
     return (
         visible_lots(user)
-        .of_lot(lot_number, product)
-        .select_related("session__plan__patient", "session__practitioner")
+        .filter(lot__in=Lot.objects.of_lot(lot_number, product))
+        .select_related("lot__product", "session__plan__patient", "session__practitioner")
         .order_by("session__done_at")
     )
 
 
-def expiring_lots(user: User, today: date) -> list[dict]:
-    """The recorded lots still usable that expire within the notice period: product, lot,
-    expiry and how many sessions used each."""
-    return list(visible_lots(user).expiring(today))
+def expiring_lots(today: date) -> list[Lot]:
+    """The registered lots still usable that expire within the notice period, each with how
+    many sessions used it (`sessions`). Lots are the clinic's stock, not a patient's record."""
+    return list(Lot.objects.expiring(today))
 
 
 def visible_lots(user: User) -> QuerySet[SessionLot]:
@@ -64,9 +64,9 @@ def write_csv(stream, lots) -> None:
         session, patient = lot.session, lot.session.plan.patient
         writer.writerow(
             [
-                lot.lot_number,
-                lot.product,
-                lot.expiry_date.isoformat(),
+                lot.lot.lot_number,
+                lot.lot.product,
+                lot.lot.expiry_date.isoformat(),
                 timezone.localtime(session.done_at).strftime("%Y-%m-%d %H:%M"),
                 patient.full_name,
                 patient.date_of_birth.isoformat(),

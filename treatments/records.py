@@ -11,20 +11,25 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from clinic.models import User
 from clinic.reasons import reason_error
+from patients.models import Patient
 from treatments import cocktails, overrides, plans, safety
 from treatments.models import (
     Formulation,
+    Product,
     SessionAmendment,
     SessionArea,
     SessionLot,
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
+    normalised_lot_number,
 )
+from treatments.models import Lot as RegisteredLot
 
 
 @dataclass(frozen=True)
@@ -36,9 +41,21 @@ class AdministeredArea:
 
 @dataclass(frozen=True)
 class Lot:
-    product: str
+    """A lot as a recording names it: a product of the catalogue, the number on its label, and
+    its expiry, needed only to register a lot not seen before (a known lot keeps its own)."""
+
+    product: Product
     lot_number: str
-    expiry_date: date
+    expiry_date: date | None = None
+
+
+class RecordRefused(ValidationError):
+    """Refusals by field, every one at once; `lot_rows` says which lot (its index in the
+    list given) and which of its fields each lot refusal is about, to show it by that row."""
+
+    def __init__(self, errors: dict, lot_rows: dict[int, dict[str, str]] | None = None) -> None:
+        super().__init__(errors)
+        self.lot_rows = lot_rows or {}
 
 
 def record_session(
@@ -80,10 +97,11 @@ def record_session(
             errors["done_at"] = date_error
         if area_error := recorded_areas_error(plan, areas, formulation):
             errors["areas"] = area_error
-        if lot_error := recorded_lots_error(lots, day):
-            errors["lots"] = lot_error
+        lot_rows = lot_refusals(lots, day=day, patient=plan.patient)
+        if lot_rows or not lots:
+            errors["lots"] = lots_error_messages(lots, lot_rows)
         if errors:
-            raise ValidationError(errors)
+            raise RecordRefused(errors, lot_rows)
         findings = safety.check_formulation_for_patient(
             patient=plan.patient, formulation=formulation, on_date=day, plan=plan
         )
@@ -122,15 +140,7 @@ def record_session(
             [SessionArea(session=session, area=a.area, volume_ml=a.volume_ml, technique=a.technique) for a in areas]
         )
         SessionLot.objects.bulk_create(
-            [
-                SessionLot(
-                    session=session,
-                    product=lot.product.strip(),
-                    lot_number=lot.lot_number.strip(),
-                    expiry_date=lot.expiry_date,
-                )
-                for lot in lots
-            ]
+            [SessionLot(session=session, lot=lot) for lot in registered_lots(lots, registered_by=recorded_by)]
         )
         formulation.freeze()
         safety.suspect_allergy(session=session)
@@ -175,13 +185,76 @@ def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea], for
     return cocktails.areas_error(formulation, areas)
 
 
-def recorded_lots_error(lots: list[Lot], day: date) -> str:
+def lot_refusals(lots: list[Lot], *, day: date, patient: Patient) -> dict[int, dict[str, str]]:
+    """What is wrong with each lot given for a session on `day`, by its index and field: a
+    lot listed twice, a known lot given another expiry (a lot has one), a new lot without
+    its expiry, an expired lot, a product with something the patient is allergic to.
+    Recording and correcting both ask this."""
+    known = known_lots(lots)
+    refusals: dict[int, dict[str, str]] = {}
+    seen = set()
+    for index, lot in enumerate(lots):
+        row = refusals.setdefault(index, {})
+        key = (lot.product.pk, normalised_lot_number(lot.lot_number))
+        registered = known.get(key)
+        if not key[1]:
+            row["lot_number"] = "Enter the lot number printed on the label: letters or digits."
+        elif key in seen:
+            row["lot_number"] = f"Lot {lot.lot_number} of {lot.product} is listed twice."
+        seen.add(key)
+        expiry = registered.expiry_date if registered else lot.expiry_date
+        if registered and lot.expiry_date and lot.expiry_date != registered.expiry_date:
+            row["expiry_date"] = (
+                f"Lot {registered.lot_number} of {lot.product} is registered as expiring on "
+                f"{registered.expiry_date:%d/%m/%Y}: a lot has one expiry. Check the label, or leave the expiry empty."
+            )
+        elif expiry is None:
+            row["expiry_date"] = "A lot not seen before: enter its expiry as on the label."
+        elif expiry < day:
+            row["expiry_date"] = f"{lot.product}, lot {lot.lot_number}, expired on {expiry:%d/%m/%Y}: do not use it."
+        if allergy := safety.product_allergy_error(patient=patient, product=lot.product):
+            row["product"] = allergy
+    return {index: row for index, row in refusals.items() if row}
+
+
+def lots_error_messages(lots: list[Lot], lot_rows: dict[int, dict[str, str]]) -> list[str]:
     if not lots:
-        return "Record the lot of each product used."
+        return ["Record the lot of each product used."]
+    return [message for index in sorted(lot_rows) for message in lot_rows[index].values()]
+
+
+def known_lots(lots: list[Lot]) -> dict[tuple[int, str], RegisteredLot]:
+    """The lots already registered among `lots`, by product and normalised number: one query."""
+    wanted = Q()
     for lot in lots:
-        if lot.expiry_date < day:
-            return f"{lot.product}, lot {lot.lot_number}, expired on {lot.expiry_date:%d/%m/%Y}: do not use it."
-    return ""
+        wanted |= Q(product=lot.product, normalised_lot_number=normalised_lot_number(lot.lot_number))
+    if not lots:
+        return {}
+    return {(lot.product_id, lot.normalised_lot_number): lot for lot in RegisteredLot.objects.filter(wanted)}
+
+
+def registered_lots(lots: list[Lot], *, registered_by: User) -> list[RegisteredLot]:
+    """The lots given, each registered the first time it is used (lot_refusals has checked
+    them). A recording that registered the same lot meanwhile with another expiry refuses."""
+    result = []
+    for index, lot in enumerate(lots):
+        registered, created = RegisteredLot.objects.get_or_create(
+            product=lot.product,
+            normalised_lot_number=normalised_lot_number(lot.lot_number),
+            defaults={
+                "lot_number": lot.lot_number.strip(),
+                "expiry_date": lot.expiry_date,
+                "registered_by": registered_by,
+            },
+        )
+        if not created and lot.expiry_date and lot.expiry_date != registered.expiry_date:
+            message = (
+                f"Lot {registered.lot_number} of {lot.product} was registered a moment ago as expiring on "
+                f"{registered.expiry_date:%d/%m/%Y}: a lot has one expiry. Check the label."
+            )
+            raise RecordRefused({"lots": [message]}, {index: {"expiry_date": message}})
+        result.append(registered)
+    return result
 
 
 AMENDABLE_FIELDS = ("done_at", "practitioner", "reactions", "reaction_notes", "notes")
@@ -200,11 +273,12 @@ def amend_session(
     override_reason: str = "",
     overriding: Iterable[str] = (),
     amendments_seen: int | None = None,
+    lots: list[Lot] | None = None,
     **changes,
 ) -> SessionAmendment:
     """Correct a recorded session; the amendment keeps what each field said before. A new
     date goes through the checks of a new recording on that day (lots, spacing, order of the
-    course's done sessions, safety), with the same overrides."""
+    course's done sessions, safety), with the same overrides; so do corrected `lots`."""
     if error := reason_error(reason, asked="Say why the record is corrected"):
         raise ValidationError({"reason": error})
     unknown = set(changes) - set(AMENDABLE_FIELDS)
@@ -224,6 +298,8 @@ def amend_session(
             if before != value:
                 diff[field] = [as_recorded(before), as_recorded(value)]
                 setattr(session, field, value)
+        if lots is not None and (lots_change := corrected_lots(session, lots, amended_by=amended_by)):
+            diff["lots"] = lots_change
         if not diff:
             raise ValidationError("Nothing was changed.")
         if "done_at" in diff:
@@ -234,7 +310,7 @@ def amend_session(
                 override_reason=override_reason,
                 overriding=overriding,
             )
-        changed = list(diff)
+        changed = [field for field in diff if field in AMENDABLE_FIELDS]
         if "practitioner" in diff:
             # The new practitioner confirms the record unless they made the correction.
             session.signed_at = timezone.now() if amended_by == session.practitioner else None
@@ -251,6 +327,26 @@ def amend_session(
     return amendment
 
 
+def corrected_lots(session: TreatmentSession, lots: list[Lot], *, amended_by: User) -> list[str] | None:
+    """Put `lots` in place of the session's recorded lots, after the checks a recording on the
+    session's day makes; the lots before and after by their labels, or None if they are the
+    same. The corrected use is unlinked; the amendment keeps it."""
+    if session.done_at is None:
+        return None  # the field's own error says so
+    day = timezone.localtime(session.done_at).date()
+    lot_rows = lot_refusals(lots, day=day, patient=session.plan.patient)
+    if lot_rows or not lots:
+        raise RecordRefused({"lots": lots_error_messages(lots, lot_rows)}, lot_rows)
+    uses = list(session.lots.select_related("lot__product"))
+    wanted = registered_lots(lots, registered_by=amended_by)
+    if {use.lot_id for use in uses} == {lot.pk for lot in wanted}:
+        return None
+    SessionLot.objects.filter(session=session).exclude(lot__in=wanted).delete()
+    kept = {use.lot_id for use in uses}
+    SessionLot.objects.bulk_create([SessionLot(session=session, lot=lot) for lot in wanted if lot.pk not in kept])
+    return ["; ".join(sorted(str(use.lot) for use in uses)), "; ".join(sorted(str(lot) for lot in wanted))]
+
+
 def check_new_date(
     session: TreatmentSession, *, amended_by: User, acknowledgement_reason: str, override_reason: str, overriding
 ) -> None:
@@ -259,9 +355,9 @@ def check_new_date(
     if date_error := done_at_error(session, session.done_at):
         raise ValidationError({"done_at": date_error})
     day = timezone.localtime(session.done_at).date()
-    lots = [Lot(lot.product, lot.lot_number, lot.expiry_date) for lot in session.lots.all()]
-    if lot_error := recorded_lots_error(lots, day):
-        raise ValidationError({"done_at": lot_error})
+    lots = [Lot(use.lot.product, use.lot.lot_number) for use in session.lots.select_related("lot__product")]
+    if lot_rows := lot_refusals(lots, day=day, patient=session.plan.patient):
+        raise ValidationError({"done_at": lots_error_messages(lots, lot_rows)})
     plan = session.plan
     findings = safety.check_formulation_for_patient(
         patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan, session=session

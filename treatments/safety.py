@@ -29,6 +29,7 @@ from treatments.models import (
     Allergy,
     Formulation,
     Ingredient,
+    Product,
     SafetyAcknowledgement,
     SuspectedAllergy,
     TreatmentPlan,
@@ -63,6 +64,25 @@ class MissingAcknowledgement(Exception):
 
 def long_date(day: date) -> str:
     return date_format(day, "j F Y")
+
+
+def product_allergy_error(*, patient: Patient, product: Product) -> str:
+    """Why `product` may not be given to `patient`: the allergens it contains, through its
+    ingredients or declared on it, that they are allergic to; or "". The one place a product
+    meets the patient's allergies (recording and correcting ask it)."""
+    allergic = (
+        allergens_of(patient)
+        .filter(Q(ingredients__products=product) | Q(products=product))
+        .order_by("name")
+        .distinct()
+    )
+    if not allergic:
+        return ""
+    names = ", ".join(allergen.name for allergen in allergic)
+    return _("%(product)s contains %(names)s — the patient is allergic to %(names)s: do not use it.") % {
+        "product": product,
+        "names": names,
+    }
 
 
 def check_ingredients_for_patient(

@@ -80,7 +80,14 @@ def clinic():
     # resolved (typed once the course was planned).
     patient.allergens.add(Allergen.objects.get(name="Latex"))
     UnverifiedAllergy.objects.create(patient=patient, text="penicillin", key="penicillin")
-    return {"doctor": doctor, "patient": patient, "course": course, "appointment": appointment}
+    recorded = TreatmentPlanFactory(patient=PatientFactory(), created_by=doctor, sessions_done=1)
+    return {
+        "doctor": doctor,
+        "patient": patient,
+        "course": course,
+        "appointment": appointment,
+        "recorded": recorded.sessions.get(number=1),
+    }
 
 
 def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_page, clinic):
@@ -100,6 +107,8 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/plans/{course.pk}/book/",
         f"/sessions/{course.sessions.get(number=1).pk}/",
         UnverifiedAllergy.objects.get(patient=patient).get_absolute_url(),
+        f"/sessions/{clinic['recorded'].pk}/",  # with its correction form
+        "/lots/",
         "/schedule/",
         "/appointments/new/",
         f"/appointments/{clinic['appointment'].pk}/",

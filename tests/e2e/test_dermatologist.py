@@ -2,15 +2,15 @@
 cocktail, plan and book a course, record the first session, hand over the aftercare sheet."""
 
 import re
-from datetime import time
+from datetime import date, time
 
 from playwright.sync_api import expect
 
 from clinic.roles import Role
 from scheduling.models import Appointment
 from tests.e2e.conftest import PASSWORD, arrive, sign_in
-from tests.factories import FormulationFactory, RoomFactory, UserFactory, WorkingHoursFactory
-from treatments.models import Ingredient, Protocol
+from tests.factories import FormulationFactory, ProductFactory, RoomFactory, UserFactory, WorkingHoursFactory
+from treatments.models import Ingredient, Lot, Protocol
 
 
 def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot):
@@ -25,6 +25,13 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
         ingredients=["Hyaluronic acid, non-cross-linked", "Vitamin B5 (dexpanthenol)", "Zinc"],
     )
     Protocol.objects.filter(name="Skin rejuvenation").update(default_formulation=glow)
+    vial = ProductFactory(
+        name="Hyaluronic acid 1 %",
+        presentation="vial 2 mL",
+        manufacturer="Demo Pharma",
+        ingredients=["Hyaluronic acid, non-cross-linked"],
+    )
+    Lot.objects.create(product=vial, lot_number="HA-2026-118", expiry_date=date(2028, 1, 31))
 
     sign_in(page, "dr.e2e")
     expect(page).to_have_url(re.compile("/today/$"))
@@ -79,9 +86,17 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     screenshot("dermatologist-5-course-booked")
 
     main.get_by_role("link", name="Record").first.click()
-    page.get_by_label("Product").first.fill("Hyaluronic acid 1% vial")
+    # The picker: the product as the catalogue names it, then its lot registered before,
+    # whose expiry it fills in.
+    page.get_by_label("Product").first.press_sequentially("hyaluronic")
+    expect(page.locator("#product-options option")).to_have_count(1)
+    page.get_by_label("Product").first.fill("Hyaluronic acid 1 %, vial 2 mL (Demo Pharma)")
+    page.get_by_label("Lot number").first.press_sequentially("ha 2026")
+    expect(page.locator("#id_lots-0-lot_number-options option")).to_have_count(1)
     page.get_by_label("Lot number").first.fill("HA-2026-118")
-    page.get_by_label("Expiry date").first.fill("2028-01-31")
+    page.get_by_label("Lot number").first.dispatch_event("change")
+    expect(page.get_by_label("Expiry date").first).to_have_value("31/01/2028")
+    screenshot("dermatologist-6-lot-picker")
     main.get_by_role("button", name="Record the session").click()
     expect(page.locator(".alert-success")).to_be_visible()
     expect(main).to_contain_text("HA-2026-118")
@@ -91,4 +106,4 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     expect(sheet).to_contain_text("After your mesotherapy session")
     expect(sheet).to_contain_text("redness")
     expect(sheet).to_contain_text("swelling")
-    screenshot("dermatologist-6-aftercare")
+    screenshot("dermatologist-7-aftercare")

@@ -6,6 +6,7 @@ constraints (see the `concurrent_database` fixture for the SQLite test database)
 
 import html
 import threading
+from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,8 +18,16 @@ from clinic.roles import Role
 from patients.models import Patient
 from scheduling import booking
 from scheduling.models import Appointment, AppointmentChange, Room
-from tests.factories import PatientFactory, RoomFactory, TreatmentPlanFactory, UserFactory, record_visit_of
+from tests.factories import (
+    PatientFactory,
+    ProductFactory,
+    RoomFactory,
+    TreatmentPlanFactory,
+    UserFactory,
+    record_visit_of,
+)
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
+from treatments.models import Lot as RegisteredLot
 from treatments.models import TreatmentPlan, TreatmentSession
 from treatments.records import amend_session
 from workday.visits import stop_course
@@ -266,6 +275,30 @@ def test_a_session_recorded_twice_at_once_is_recorded_once(concurrent_database, 
     assert sorted(type(o).__name__ for o in outcomes) == ["TreatmentSession", "ValidationError"], outcomes
     assert session.areas.count() == 1
     assert session.lots.count() == 1
+
+
+@RACE
+@pytest.mark.parametrize("second_expiry, recorded", [(date(2027, 6, 30), 2), (date(2027, 7, 31), 1)])
+def test_one_new_lot_registered_by_two_recordings_at_once_is_one_lot(
+    concurrent_database, derek, alice, bob, second_expiry, recorded
+):
+    ProductFactory(name="HA vial")
+    sessions = [TreatmentPlanFactory(patient=p, created_by=derek).sessions.get(number=1) for p in (alice, bob)]
+    expiries = [date(2027, 6, 30), second_expiry]
+
+    outcomes = race(
+        [
+            lambda s=s, e=e: record_visit_of(
+                TreatmentSession.objects.get(pk=s.pk), by=derek, lot_number="NEW-1", expiry=e
+            )
+            for s, e in zip(sessions, expiries, strict=True)
+        ]
+    )
+
+    assert RegisteredLot.objects.count() == 1
+    assert sum(isinstance(outcome, TreatmentSession) for outcome in outcomes) == recorded, outcomes
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ValidationError)]
+    assert all("a lot has one expiry" in " ".join(refusal.messages) for refusal in refused), refused
 
 
 @RACE

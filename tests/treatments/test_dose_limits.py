@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import FormulationFactory, PatientFactory, TreatmentPlanFactory
+from tests.factories import FormulationFactory, PatientFactory, ProductFactory, TreatmentPlanFactory
 from treatments import plans
 from treatments.models import Ingredient, Override, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
@@ -30,7 +30,7 @@ def record(plan, *, areas=None, **extra) -> TreatmentSession:
         practitioner=plan.prescriber,
         formulation=plan.formulation,
         areas=areas or [AdministeredArea(area("Face"), Decimal(2), "nappage")],
-        lots=[Lot("HA vial", "HA-1", timezone.localdate() + timedelta(days=300))],
+        lots=[Lot(ProductFactory(name="HA vial"), "HA-1", timezone.localdate() + timedelta(days=300))],
         recorded_by=plan.prescriber,
         **extra,
     )

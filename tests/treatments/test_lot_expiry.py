@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from tests.factories import ProductFactory
 from tests.treatments.test_plan_pages import FACE, make_plan
 from treatments.models import TreatmentArea, TreatmentSession
 
@@ -34,13 +35,14 @@ def recording(session, expiry, lot_number="VC-1"):
 
 @pytest.fixture
 def session(derek, alice):
+    ProductFactory(name="Vitamin C ampoule", presentation="")
     return make_plan(alice, derek).sessions.get(number=1)
 
 
 def recorded_expiry(client, session, typed):
     response = client.post(f"/sessions/{session.pk}/", recording(session, typed))
     assert response.status_code == 302, response.content.decode()
-    return session.lots.get().expiry_date
+    return session.lots.get().lot.expiry_date
 
 
 @pytest.mark.parametrize(

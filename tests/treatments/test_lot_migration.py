@@ -46,4 +46,4 @@ def test_lots_recorded_before_are_found_whatever_their_dashes(client):
     client.force_login(UserFactory(role=Role.DERMATOLOGIST))
     page = client.get("/lots/", {"q": "HA24-0917"})
 
-    assert [(lot.product, lot.lot_number) for lot in page.context["lots"]] == [("HA vial", "ha24 – 0917")]
+    assert [(use.lot.product.name, use.lot.lot_number) for use in page.context["lots"]] == [("HA vial", "ha24 – 0917")]

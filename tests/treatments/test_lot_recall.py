@@ -128,7 +128,7 @@ def test_the_recall_page_lists_the_lots_expiring_within_30_days(client, derek, t
 
     page = client.get("/lots/")
 
-    listed = [(lot["lot_number"], lot["expiry"], lot["sessions"]) for lot in page.context["expiring"]]
+    listed = [(lot.lot_number, lot.expiry_date, lot.sessions) for lot in page.context["expiring"]]
     assert listed == [("VC-1", soon, 2)]
     text = page.content.decode()
     assert "Lots expiring within 30 days" in text
@@ -143,8 +143,8 @@ def test_a_lot_expiring_today_is_still_listed_and_none_says_so(client, derek, al
     time_machine.move_to(timezone.now() + timedelta(days=3))
     client.force_login(derek)
 
-    assert [lot["lot_number"] for lot in client.get("/lots/").context["expiring"]] == ["LAST-DAY"]
+    assert [lot.lot_number for lot in client.get("/lots/").context["expiring"]] == ["LAST-DAY"]
 
     time_machine.move_to(timezone.now() + timedelta(days=1))
     client.force_login(derek)
-    assert "No recorded lot expires within 30 days." in client.get("/lots/").content.decode()
+    assert "No registered lot expires within 30 days." in client.get("/lots/").content.decode()

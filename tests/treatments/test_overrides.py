@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from clinic.roles import Role
-from tests.factories import PatientConditionFactory, PatientFactory, TreatmentPlanFactory, UserFactory
+from tests.factories import PatientConditionFactory, PatientFactory, ProductFactory, TreatmentPlanFactory, UserFactory
+from treatments.models import Lot as RegisteredLot
 from treatments.models import Override, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
 from treatments.records import AdministeredArea, Lot, amend_session
@@ -52,7 +53,7 @@ def record(plan, number: int, *, on: datetime, by, **extra) -> TreatmentSession:
         practitioner=by,
         formulation=plan.formulation,
         areas=[AdministeredArea(TreatmentArea.objects.get(name="Face"), Decimal(2), "nappage")],
-        lots=[Lot("HA vial", "HA-1", MONDAY + timedelta(days=300))],
+        lots=[Lot(ProductFactory(name="HA vial"), "HA-1", MONDAY + timedelta(days=300))],
         recorded_by=by,
         **extra,
     )
@@ -197,7 +198,7 @@ def test_an_amendment_closer_than_the_spacing_needs_an_override(course, derek, t
 
 def test_an_amended_date_after_a_lot_expired_is_refused(course, derek, time_machine):
     first = record(course, 1, on=at(MONDAY), by=derek)
-    first.lots.update(expiry_date=MONDAY)
+    RegisteredLot.objects.filter(uses__session=first).update(expiry_date=MONDAY)
     time_machine.move_to(at(MONDAY + timedelta(days=3), 12), tick=False)
 
     with pytest.raises(ValidationError) as refused:
@@ -229,8 +230,8 @@ def form_data(plan, number: int, on: datetime, **extra) -> dict:
         "areas-0-technique": "nappage",
         "lots-TOTAL_FORMS": "1",
         "lots-INITIAL_FORMS": "0",
-        "lots-0-product": "HA vial",
-        "lots-0-lot_number": "HA-1",
+        "lots-0-product": ProductFactory(name="HA vial").name,
+        "lots-0-lot_number": "HA-PAGE",
         "lots-0-expiry_date": "2027-01-31",
         **extra,
     }

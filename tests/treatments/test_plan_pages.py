@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from patients.models import Contraindication
 from patients.registry import record_condition
-from tests.factories import FormulationFactory, record_visit_of
+from tests.factories import FormulationFactory, ProductFactory, record_visit_of
 from tests.treatments.cocktail_forms import HYALURONIC_ACID, VITAMIN_B1, VITAMIN_C, ZINC
 from treatments import plans, records, safety
 from treatments.models import AftercareTopic, Ingredient, Protocol, TreatmentArea, TreatmentPlan, TreatmentSession
@@ -162,7 +162,7 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
         "lots-INITIAL_FORMS": "0",
         "lots-MIN_NUM_FORMS": "0",
         "lots-MAX_NUM_FORMS": "1000",
-        "lots-0-product": "HA vial",
+        "lots-0-product": ProductFactory(name="HA vial").name,
         "lots-0-lot_number": "OLD-1",
         "lots-0-expiry_date": "2020-01-31",
     }
@@ -181,7 +181,7 @@ def test_recording_a_session_with_an_expired_lot_is_refused(client, derek, alice
     session.refresh_from_db()
     assert session.is_done
     assert session.formulation.is_frozen
-    assert list(session.lots.values_list("lot_number", flat=True)) == ["OLD-1"]
+    assert list(session.lots.values_list("lot__lot_number", flat=True)) == ["OLD-1"]
 
 
 def test_recall_lists_exactly_the_patients_who_got_the_lot(client, derek, alice, bob):
@@ -327,7 +327,7 @@ def test_a_warning_that_appears_after_planning_needs_a_reason_at_the_session(der
         practitioner=derek,
         formulation=plan.formulation,
         areas=[records.AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.all()],
-        lots=[records.Lot("HA vial", "LOT-9", timezone.localdate() + timedelta(days=90))],
+        lots=[records.Lot(ProductFactory(name="HA vial"), "LOT-9", timezone.localdate() + timedelta(days=90))],
         acknowledgement_reason="Keloid on the chest only; face treated.",
         recorded_by=derek,
     )
@@ -384,7 +384,7 @@ def test_an_area_recorded_twice_is_refused(derek, alice):
             practitioner=derek,
             formulation=plan.formulation,
             areas=[face, face],
-            lots=[records.Lot("HA vial", "L1", timezone.localdate() + timedelta(days=30))],
+            lots=[records.Lot(ProductFactory(name="HA vial"), "L1", timezone.localdate() + timedelta(days=30))],
             recorded_by=derek,
         )
     assert not plan.sessions.filter(status=TreatmentSession.Status.DONE).exists()
@@ -486,7 +486,7 @@ def test_a_warning_that_appears_after_planning_is_answered_on_the_session_page(c
         "areas-0-technique": "nappage",
         "lots-TOTAL_FORMS": "1",
         "lots-INITIAL_FORMS": "0",
-        "lots-0-product": "HA vial",
+        "lots-0-product": ProductFactory(name="HA vial").name,
         "lots-0-lot_number": "LOT-9",
         "lots-0-expiry_date": str(timezone.localdate() + timedelta(days=90)),
     }

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from patients.models import Patient
-from tests.factories import FormulationFactory, PatientFactory, TreatmentPlanFactory
+from tests.factories import FormulationFactory, PatientFactory, ProductFactory, TreatmentPlanFactory
 from tests.treatments.cocktail_forms import VITAMIN_C, ZINC, ingredient
 from treatments.cocktails import CocktailBlocked, LineSpec, revise_formulation
 from treatments.models import (
@@ -75,17 +75,18 @@ def recorded() -> dict[str, int]:
     return {model.__name__: model.objects.count() for model in (SessionArea, SessionLot, SessionAmendment)}
 
 
-GOOD_LOT = Lot("Vitamin C 20 %", "VC-0412", day("2027-06-30"))
+def vitamin_c(lot_number: str, expiry: str) -> Lot:
+    return Lot(ProductFactory(name="Vitamin C 20 %"), lot_number, day(expiry))
 
 
-def record(session, *, on, by, formulation=None, lots=(GOOD_LOT,), **extra) -> TreatmentSession:
+def record(session, *, on, by, formulation=None, lots=None, **extra) -> TreatmentSession:
     return record_session(
         session=session,
         done_at=on,
         practitioner=by,
         formulation=formulation or session.plan.formulation,
         areas=[AdministeredArea(area("Face"), Decimal("1.8"), TreatmentArea.Technique.NAPPAGE)],
-        lots=list(lots),
+        lots=[vitamin_c("VC-0412", "2027-06-30")] if lots is None else list(lots),
         recorded_by=by,
         **extra,
     )
@@ -357,7 +358,7 @@ def test_recording_a_session_keeps_what_was_injected_and_freezes_the_cocktail(pl
     assert first.recorded_at == at("2026-03-02")
     assert first.notes == "Tolerated well"
     assert [(a.area.name, a.volume_ml, a.technique) for a in first.areas.all()] == [("Face", Decimal("1.8"), "nappage")]
-    assert [(lot.product, lot.lot_number, lot.expiry_date) for lot in first.lots.all()] == [
+    assert [(use.lot.product.name, use.lot.lot_number, use.lot.expiry_date) for use in first.lots.all()] == [
         ("Vitamin C 20 %", "VC-0412", day("2027-06-30"))
     ]
     cocktail = Formulation.objects.get(pk=plan.formulation.pk)
@@ -389,11 +390,11 @@ def test_the_real_day_is_the_clinics_day_not_utcs(plan, derek, time_machine):
 
 
 def test_an_expired_lot_is_refused_by_name_and_nothing_is_recorded(plan, derek):
-    expired = Lot("Vitamin C 20 %", "VC-0398", day("2026-03-01"))
+    expired = vitamin_c("VC-0398", "2026-03-01")
     before = recorded()
 
     with pytest.raises(ValidationError) as refused:
-        record(session(plan, 1), on=at("2026-03-02"), by=derek, lots=[GOOD_LOT, expired])
+        record(session(plan, 1), on=at("2026-03-02"), by=derek, lots=[vitamin_c("VC-0412", "2027-06-30"), expired])
 
     assert refused.value.message_dict == {
         "lots": ["Vitamin C 20 %, lot VC-0398, expired on 01/03/2026: do not use it."]
@@ -402,9 +403,9 @@ def test_an_expired_lot_is_refused_by_name_and_nothing_is_recorded(plan, derek):
     assert recorded() == before
     assert not Formulation.objects.get(pk=plan.formulation.pk).is_frozen
 
-    expiring_today = Lot("Vitamin C 20 %", "VC-0399", day("2026-03-02"))
+    expiring_today = vitamin_c("VC-0399", "2026-03-02")
     record(session(plan, 1), on=at("2026-03-02"), by=derek, lots=[expiring_today])
-    assert session(plan, 1).lots.get().lot_number == "VC-0399"
+    assert session(plan, 1).lots.get().lot.lot_number == "VC-0399"
 
 
 def test_a_session_already_recorded_is_corrected_by_amendment_not_recorded_again(plan, derek):

@@ -8,7 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import TreatmentPlanFactory, record_visit_of
+from tests.factories import ProductFactory, TreatmentPlanFactory, record_visit_of
 from treatments import records, safety
 from treatments.models import Allergy, Ingredient, SuspectedAllergy, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
@@ -55,7 +55,7 @@ def record_form(client, session, derek, **changes) -> dict:
         "areas-0-technique": "nappage",
         "lots-TOTAL_FORMS": "1",
         "lots-INITIAL_FORMS": "0",
-        "lots-0-product": "HA vial",
+        "lots-0-product": ProductFactory(name="HA vial").name,
         "lots-0-lot_number": "LOT-1",
         "lots-0-expiry_date": str(timezone.localdate() + timedelta(days=300)),
     }

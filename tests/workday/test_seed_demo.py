@@ -4,7 +4,8 @@ from django.core.management import call_command
 
 from clinic.models import User
 from patients.models import Patient
-from treatments.models import TreatmentSession, UnverifiedAllergy
+from treatments import safety
+from treatments.models import Product, TreatmentSession, UnverifiedAllergy
 
 DEMO_USERS = ["dr.demo", "dr.bernard", "dr.lefevre", "desk.demo", "admin.demo", "patient.demo", "patient2.demo"]
 
@@ -75,40 +76,51 @@ def test_the_demo_reads_the_allergies_typed_on_its_records(client, db):
     assert "Unverified allergy" in chart and "“Nickel”" in chart
 
 
-# What each demo product is, by the start of its name: the catalogue ingredient it supplies.
-PRODUCT_INGREDIENTS = {
-    "Hyaluronic acid": "Hyaluronic acid, non-cross-linked",
-    "Vitamin C": "Vitamin C (ascorbic acid)",
-    "Biotin": "Vitamin B8 (biotin)",
-    "Tranexamic acid": "Tranexamic acid",
-    "Caffeine": "Caffeine",
-}
-
-
-def supplied_ingredient(product):
-    """The ingredient `product` supplies; a product of no known ingredient (a polyvitamin) has none."""
-    return next((ingredient for start, ingredient in PRODUCT_INGREDIENTS.items() if product.startswith(start)), None)
-
-
 def test_the_demo_records_only_products_that_the_sessions_cocktail_contains(client, db):
     call_command("seed_demo", stdout=StringIO())
     done = TreatmentSession.objects.filter(status=TreatmentSession.Status.DONE).select_related("plan__patient")
     assert done.count() >= 4
     for session in done:
         contained = set(session.formulation.lines.values_list("ingredient__name", flat=True))
-        products = list(session.lots.values_list("product", flat=True))
+        products = [use.lot.product for use in session.lots.select_related("lot__product")]
         assert products, session
-        assert {supplied_ingredient(product) for product in products} <= contained, (session, products)
+        for product in products:
+            contents = set(product.ingredients.values_list("name", flat=True))
+            assert contents and contents <= contained, (session, product)
 
     scalp = done.get(plan__patient__first_name="Thomas")
-    assert [lot.product for lot in scalp.lots.all()] == ["Biotin 5 mg/mL, 1 mL ampoule"]
+    assert [str(use.lot.product) for use in scalp.lots.all()] == ["Biotin 5 mg/mL, ampoule 1 mL (Demo Pharma)"]
     face = done.get(plan__patient__first_name="Camille")
-    assert sorted(lot.product for lot in face.lots.all()) == [
-        "Hyaluronic acid 20 mg/mL, 2 mL vial",
-        "Vitamin C 10 %, 5 mL ampoule",
+    assert sorted(str(use.lot.product) for use in face.lots.all()) == [
+        "Hyaluronic acid 20 mg/mL, vial 2 mL (Demo Pharma)",
+        "Vitamin C 10 %, ampoule 5 mL (Demo Pharma)",
     ]
     client.force_login(User.objects.get(username="dr.demo"))
     expiring = client.get("/lots/").context["expiring"]
-    assert [(lot["product_name"], lot["lot_number"]) for lot in expiring] == [
-        ("Vitamin C 10 %, 5 mL ampoule", "VC25-0412")
+    assert [(str(lot.product), lot.lot_number) for lot in expiring] == [
+        ("Vitamin C 10 %, ampoule 5 mL (Demo Pharma)", "VC25-0412")
     ]
+
+
+def test_the_demo_catalogue_refuses_its_thiamine_ampoule_to_the_patient_allergic_to_thiamine(db):
+    call_command("seed_demo", stdout=StringIO())
+    sophie = Patient.objects.get(first_name="Sophie", last_name="Martin")
+    thiamine = Product.objects.get(name="Thiamine 50 mg/mL")
+
+    assert safety.product_allergy_error(patient=sophie, product=thiamine) == (
+        "Thiamine 50 mg/mL, ampoule 2 mL (Demo Pharma) contains Vitamin B1 (thiamine) — "
+        "the patient is allergic to Vitamin B1 (thiamine): do not use it."
+    )
+
+
+def test_the_demo_catalogue_refuses_a_product_declaring_lidocaine_to_the_patient_who_typed_a_lidocaine_allergy(db):
+    call_command("seed_demo", stdout=StringIO())
+    sophie = Patient.objects.get(first_name="Sophie", last_name="Martin")
+    camille = Patient.objects.get(first_name="Camille", last_name="Durand")
+    with_lidocaine = Product.objects.get(name="Hyaluronic acid 20 mg/mL with lidocaine 0.3 %")
+
+    assert safety.product_allergy_error(patient=sophie, product=with_lidocaine) == (
+        "Hyaluronic acid 20 mg/mL with lidocaine 0.3 %, syringe 1 mL (Demo Pharma) contains Lidocaine — "
+        "the patient is allergic to Lidocaine: do not use it."
+    )
+    assert safety.product_allergy_error(patient=camille, product=with_lidocaine) == ""

@@ -3,7 +3,7 @@ each recorded lot gets its normalised copy, by the same function that fills it o
 
 from django.db import migrations, models
 
-from treatments.models.courses import normalised_lot_number
+from treatments.models.products import normalised_lot_number
 
 
 def normalise_recorded_lots(apps, schema_editor):

@@ -1,6 +1,6 @@
-"""Treatments' data, one module per family: catalogues, allergens and allergies, cocktails, courses and their
-sessions, overrides, documents, what happened after a session (suspected allergies, adverse
-events)."""
+"""Treatments' data, one module per family: catalogues, allergens and allergies, products and
+lots, cocktails, courses and their sessions, overrides, documents, what happened after a
+session (suspected allergies, adverse events)."""
 
 from treatments.models.allergies import Allergen, Allergy, UnverifiedAllergy, allergy_key, typed_entries
 from treatments.models.catalog import (
@@ -23,7 +23,6 @@ from treatments.models.cocktails import (
     SafetyAcknowledgement,
 )
 from treatments.models.courses import (
-    EXPIRY_NOTICE_DAYS,
     MAINTENANCE_LIMITS,
     MAX_SPACING_DAYS,
     SPACING_LIMIT,
@@ -35,12 +34,12 @@ from treatments.models.courses import (
     TreatmentPlan,
     TreatmentSession,
     booking_window,
-    normalised_lot_number,
     spacing_errors,
 )
 from treatments.models.documents import AftercareTopic, DocumentHandover
 from treatments.models.events import AdverseEvent, SuspectedAllergy
 from treatments.models.overrides import Override
+from treatments.models.products import EXPIRY_NOTICE_DAYS, Lot, Product, normalised_lot_number
 
 __all__ = [
     "EXPIRY_NOTICE_DAYS",
@@ -58,8 +57,10 @@ __all__ = [
     "FrozenFormulation",
     "Indication",
     "Ingredient",
+    "Lot",
     "Override",
     "PlanArea",
+    "Product",
     "Protocol",
     "SafetyAcknowledgement",
     "SessionAmendment",

@@ -1,7 +1,5 @@
-import re
-import unicodedata
 import uuid
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Self
 
@@ -9,7 +7,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,10 +15,9 @@ from simple_history.models import HistoricalRecords
 from clinic import roles
 from treatments.models.catalog import Indication, TreatmentArea
 from treatments.models.cocktails import Formulation
+from treatments.models.products import Lot
 
 MAX_SPACING_DAYS = 365
-# A lot this close to its expiry is listed on the recall page, to take off the shelf.
-EXPIRY_NOTICE_DAYS = 30
 SPACING_LIMIT = MaxValueValidator(MAX_SPACING_DAYS, "At most 365 days.")
 MAINTENANCE_LIMITS = [
     MinValueValidator(7, "Maintenance sessions must be at least 7 days apart."),
@@ -430,78 +426,17 @@ class SessionArea(models.Model):
         return f"{self.area}: {self.volume_ml.normalize():f} mL, {self.get_technique_display().lower()}"
 
 
-# What a lot number is written with but does not tell lots apart: whitespace, the hyphen and
-# the dashes a keyboard or a copied label gives instead (U+2010–U+2015, minus, small and
-# full-width hyphens).
-LOT_NUMBER_NOISE = re.compile(r"[\s\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d]+")
-
-
-def normalised_lot_number(lot_number: str) -> str:
-    """The lot number as a recall compares it: "ha24 – 0917" and "HA24-0917" are one lot.
-    Compatibility forms (full-width letters) count as their plain letters."""
-    return LOT_NUMBER_NOISE.sub("", unicodedata.normalize("NFKC", lot_number)).upper()
-
-
-class SessionLotQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        # bulk_create skips save(): the normalised number is filled here too, so no row misses it.
-        objs = list(objs)
-        for lot in objs:
-            lot.normalise()
-        return super().bulk_create(objs, *args, **kwargs)
-
-    def of_lot(self, lot_number: str, product: str = "") -> Self:
-        """The rows of exactly this lot, whatever its case, spaces and dashes; of one product
-        (its name in any case) when one is given. Never a lot that merely starts the same."""
-        lots = self.filter(normalised_lot_number=normalised_lot_number(lot_number))
-        if product.strip():
-            lots = lots.filter(product__iexact=product.strip())
-        return lots
-
-    def expiring(self, today: date, within_days: int = EXPIRY_NOTICE_DAYS) -> models.QuerySet:
-        """Each lot recorded that is still usable and expires within `within_days`, soonest first,
-        with how many sessions used it: what to take off the shelf."""
-        return (
-            self.filter(expiry_date__gte=today, expiry_date__lte=today + timedelta(days=within_days))
-            .values(
-                product_key=Lower("product"),
-                lot_key=models.F("normalised_lot_number"),
-                expiry=models.F("expiry_date"),
-            )
-            .annotate(
-                product_name=models.Min("product"),
-                lot_number=models.Min("lot_number"),
-                sessions=models.Count("session", distinct=True),
-            )
-            .order_by("expiry", "product_key", "lot_key")
-        )
-
-
 class SessionLot(models.Model):
-    """A vial or product used in a session: what a recall searches."""
+    """A lot used in a session: what a recall searches."""
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="lots")
-    product = models.CharField(max_length=120)
-    lot_number = models.CharField(max_length=60, db_index=True)
-    # Filled from lot_number on every save; the recall matches it exactly. A text field, since
-    # a compatibility form may spell out longer than it was typed.
-    normalised_lot_number = models.TextField(db_index=True, editable=False, default="")
-    expiry_date = models.DateField()
-
-    objects = SessionLotQuerySet.as_manager()
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="uses")
 
     class Meta:
-        ordering = ["product"]
+        ordering = ["lot__product__name", "lot__normalised_lot_number"]
 
     def __str__(self) -> str:
-        return f"{self.product}, lot {self.lot_number} (exp. {self.expiry_date:%m/%Y})"
-
-    def save(self, *args, **kwargs) -> None:
-        self.normalise()
-        super().save(*args, **kwargs)
-
-    def normalise(self) -> None:
-        self.normalised_lot_number = normalised_lot_number(self.lot_number)
+        return str(self.lot)
 
 
 class SessionAmendment(models.Model):

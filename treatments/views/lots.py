@@ -1,15 +1,16 @@
 """The lot recall: every patient who received a lot, on screen or as a spreadsheet, and the
-recorded lots about to expire."""
+registered lots about to expire; the product and lot picker's suggestions."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clinic.roles import Role, role_required
 from treatments import recall
-from treatments.models import EXPIRY_NOTICE_DAYS, SessionLot, normalised_lot_number
+from treatments.models import EXPIRY_NOTICE_DAYS, Lot, Product, SessionLot, normalised_lot_number
 
 
 @require_GET
@@ -30,7 +31,7 @@ def lot_recall(request: HttpRequest) -> HttpResponse:
         "product": product,
         "searching": searching,
         "lots": lots,
-        "expiring": recall.expiring_lots(request.user, timezone.localdate()),
+        "expiring": recall.expiring_lots(timezone.localdate()),
         "notice_days": EXPIRY_NOTICE_DAYS,
     }
     return render(request, "treatments/lot_recall.html", context)
@@ -38,3 +39,43 @@ def lot_recall(request: HttpRequest) -> HttpResponse:
 
 def searched(request: HttpRequest, name: str, longest: int) -> str:
     return request.GET.get(name, "").replace("\x00", "").strip()[:longest]
+
+
+# The picker's suggestions on the recording page: a handful, as one types.
+SUGGESTIONS = 10
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST)
+def product_search(request: HttpRequest) -> JsonResponse:
+    """The catalogue's active products whose name, manufacturer or presentation contains `q`."""
+    query = searched(request, "q", 120)
+    products = Product.objects.matching(query)[:SUGGESTIONS] if query else []
+    return JsonResponse({"products": [{"id": product.pk, "label": product.label} for product in products]})
+
+
+@require_GET
+@role_required(Role.DERMATOLOGIST)
+def lot_search(request: HttpRequest) -> JsonResponse:
+    """The registered lots of one product whose number starts as `q` does (compared
+    normalised), the latest expiry first, each with its expiry to fill in."""
+    product = searched(request, "product", 20)
+    if not product.isdigit():
+        return JsonResponse({"error": _("Choose a product first.")}, status=400)
+    lots = Lot.objects.filter(
+        product_id=int(product), normalised_lot_number__startswith=normalised_lot_number(searched(request, "q", 60))
+    ).order_by("-expiry_date", "normalised_lot_number")[:SUGGESTIONS]
+    today = timezone.localdate()
+    return JsonResponse(
+        {
+            "lots": [
+                {
+                    "id": lot.pk,
+                    "lot_number": lot.lot_number,
+                    "expiry": f"{lot.expiry_date:%d/%m/%Y}",
+                    "expired": lot.expiry_date < today,
+                }
+                for lot in lots
+            ]
+        }
+    )

@@ -18,13 +18,15 @@ from treatments import allergies, plans
 from treatments.access import get_plan_for_user, get_session_for_user
 from treatments.cocktails import CocktailBlocked
 from treatments.forms import StopPlanForm
-from treatments.models import Override, PlanArea, TreatmentPlan, TreatmentSession
+from treatments.models import Override, PlanArea, SessionLot, TreatmentPlan, TreatmentSession
 from workday import visits
 from workday.forms import ResumePlanForm, SkipSessionForm
 
 SESSIONS_WITH_DETAILS = Prefetch(
     "sessions",
-    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related("lots", "appointments"),
+    queryset=TreatmentSession.objects.select_related("practitioner").prefetch_related(
+        Prefetch("lots", SessionLot.objects.select_related("lot")), "appointments"
+    ),
 )
 
 

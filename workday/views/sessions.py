@@ -16,7 +16,16 @@ from clinic.roles import Role, role_required
 from treatments import allergies, overrides, records, safety
 from treatments.access import get_session_for_user
 from treatments.cocktails import version_to_give
-from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
+from treatments.forms import (
+    AmendLotFormSet,
+    AmendSessionForm,
+    LotFormSet,
+    RecordSessionForm,
+    SessionAreaFormSet,
+    lot_forms_initial,
+    lots_of,
+    show_lot_refusals,
+)
 from treatments.models import SuspectedAllergy, TreatmentSession
 from workday import visits
 
@@ -77,9 +86,11 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = AmendSessionForm(
         request.POST, instance=get_session_for_user(request.user, pk), dermatologists=dermatologists()
     )
-    if not form.is_valid():
-        return session_page(request, session, amend_form=form, status=400)
+    lots = amend_lot_forms(request, session)
+    if not all([form.is_valid(), lots is None or lots.is_valid()]):
+        return session_page(request, session, amend_form=form, amend_lots=lots, status=400)
     values = form.cleaned_data
+    page = {"amend_form": form, "amend_lots": lots, "status": 400}
     try:
         records.amend_session(
             session=session,
@@ -89,22 +100,32 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             override_reason=values["override_reason"],
             overriding=form.overriding(),
             amendments_seen=values["amendments_seen"],
+            lots=None if lots is None else lots_of(lots),
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
         ask_for_override(form, needed)
-        return session_page(request, session, amend_form=form, override_keys=needed.keys, status=400)
+        return session_page(request, session, **page, override_keys=needed.keys)
     except safety.MissingAcknowledgement as missing:
         ask_for_acknowledgement(form, missing)
-        return session_page(request, session, amend_form=form, status=400)
+        return session_page(request, session, **page)
     except records.RecordChanged as changed:
         messages.error(request, " ".join(changed.messages))
         return session_page(request, get_session_for_user(request.user, pk), status=409)
     except ValidationError as error:
-        add_error_by_field(form, error)
-        return session_page(request, session, amend_form=form, status=400)
+        add_refusals(form, lots, error)
+        return session_page(request, session, **page)
     messages.success(request, "The record is corrected; the original stays in its history.")
     return redirect(session)
+
+
+def amend_lot_forms(request: HttpRequest, session: TreatmentSession):
+    """The correction's lot rows as sent (the lots it wants on the record; the write keeps the
+    record as it is when they are the same); None when it sent none, for a client that
+    corrects something else."""
+    if "amend-lots-TOTAL_FORMS" not in request.POST:
+        return None
+    return AmendLotFormSet(request.POST, prefix="amend-lots")
 
 
 @require_POST
@@ -128,6 +149,7 @@ def session_page(
     areas=None,
     lots=None,
     amend_form: AmendSessionForm | None = None,
+    amend_lots=None,
     override_keys: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -139,8 +161,11 @@ def session_page(
         plan=session.plan,
         session=session,
     )
+    recorded_lots = list(session.lots.select_related("lot__product"))
     if session.is_done and amend_form is None:
         amend_form = AmendSessionForm(instance=session, dermatologists=dermatologists())
+    if session.is_done and amend_lots is None:
+        amend_lots = AmendLotFormSet(prefix="amend-lots", initial=lot_forms_initial(recorded_lots))
     context = {
         "session": session,
         "plan": session.plan,
@@ -154,6 +179,8 @@ def session_page(
         "areas": areas,
         "lots": lots,
         "amend_form": amend_form,
+        "amend_lots": amend_lots,
+        "recorded_lots": recorded_lots,
         "adverse_events": session.adverse_events.all(),
         "allergies": allergies.on_record(session.plan.patient),
         "suspected_allergies": SuspectedAllergy.objects.pending()
@@ -189,7 +216,7 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
             practitioner=values["practitioner"],
             formulation=values["formulation"],
             areas=[records.AdministeredArea(a["area"], a["volume_ml"], a["technique"]) for a in areas.cleaned_data],
-            lots=[records.Lot(x["product"], x["lot_number"], x["expiry_date"]) for x in lots.cleaned_data if x],
+            lots=lots_of(lots),
             reactions=values["reactions"],
             reaction_notes=values["reaction_notes"],
             notes=values["notes"],
@@ -201,5 +228,13 @@ def record_session_from_forms(request, session, record, areas, lots) -> Treatmen
     except safety.MissingAcknowledgement as missing:
         ask_for_acknowledgement(record, missing)
     except ValidationError as error:
-        add_error_by_field(record, error)
+        add_refusals(record, lots, error)
     return None
+
+
+def add_refusals(form, lots, error: ValidationError) -> None:
+    """A write's refusals by their fields: a lot's beside its row, the rest on the form."""
+    if lot_rows := getattr(error, "lot_rows", None):
+        show_lot_refusals(lots, lot_rows)
+        error = ValidationError({field: e for field, e in error.error_dict.items() if field != "lots"})
+    add_error_by_field(form, error)
