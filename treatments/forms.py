@@ -201,7 +201,7 @@ class FormulationChoiceField(forms.ModelChoiceField):
         return f"{formulation} ({kind})"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(OverrideFields, forms.ModelForm):
     formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label="Cocktail")
     acknowledgement_reason = acknowledgement_reason_field()
 

@@ -141,13 +141,21 @@ def session_page(
     )
     if session.is_done and amend_form is None:
         amend_form = AmendSessionForm(instance=session, dermatologists=dermatologists())
+    # The blocks overridden for the whole course show with their override, and ask nothing.
+    for_the_course = (
+        {o.finding_key: o for o in overrides.course_overrides(session.plan).select_related("overridden_by")}
+        if any(finding.is_block for finding in findings)
+        else {}
+    )
+    blocks = overrides.block_breaches(session, findings, covered=set(for_the_course))
     context = {
         "session": session,
         "plan": session.plan,
         "findings": findings,
+        "safety_today": [(f, for_the_course.get(f.key) if f.is_block else None) for f in findings],
         "unacknowledged_warnings": [f for f in findings if not f.is_block and not f.acknowledgement],
-        "blocked": any(finding.is_block for finding in findings),
-        "override_keys": override_keys or " ".join(b.key for b in overrides.block_breaches(session, findings)),
+        "blocked": bool(blocks),
+        "override_keys": override_keys or " ".join(b.key for b in blocks),
         "overrides": session.overrides.select_related("overridden_by"),
         "handovers": session.handovers.select_related("by"),
         "record": record,
