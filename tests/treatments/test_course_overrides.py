@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from clinic.roles import Role
 from tests.factories import (
@@ -17,6 +19,7 @@ from tests.factories import (
     UserFactory,
     record_visit_of,
 )
+from tests.migrations import just_before, migrate, old_course
 from tests.treatments.test_plan_pages import plan_form
 from treatments import plans
 from treatments.models import Formulation, Ingredient, Override, TreatmentPlan, TreatmentSession
@@ -259,3 +262,43 @@ def test_starting_a_blocked_draft_shows_the_blocks_and_takes_the_override(client
     draft.refresh_from_db()
     assert draft.status == TreatmentPlan.Status.ACTIVE
     assert REASON in client.get(started["Location"]).content.decode()
+
+
+# --- The record's shape ---------------------------------------------------------------------------
+
+
+def test_only_a_block_is_overridden_for_a_whole_course_and_it_names_the_block(patient, derek):
+    plan = plan_for(patient, derek)
+    for rule, key in [(Override.Rule.SPACING, "condition:1:ab"), (BLOCK, "")]:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Override.objects.create(
+                plan=plan, rule=rule, finding="x", finding_key=key, reason=REASON, overridden_by=derek
+            )
+
+
+COURSE_OVERRIDES = ("treatments", "0026_course_overrides")
+
+
+# Serialized: the catalogue that migrations load comes back for the tests after this one.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_overrides_recorded_before_stay_each_its_sessions(client):
+    old = migrate([just_before(COURSE_OVERRIDES)])
+    try:
+        plan = old_course(old)
+        today = timezone.localdate()
+        session = old.get_model("treatments", "TreatmentSession").objects.create(
+            plan=plan, number=1, earliest_date=today, latest_date=today, target_date=today
+        )
+        old.get_model("treatments", "Override").objects.create(
+            plan=plan,
+            session=session,
+            rule="spacing",
+            finding="Session 2 may be given from 09/03/2026.",
+            reason=REASON,
+            overridden_by_id=plan.prescriber_id,
+        )
+    finally:
+        migrate([])
+
+    [override] = Override.objects.all()
+    assert (override.session_id, override.finding_key, override.is_for_the_course) == (session.pk, "", False)
