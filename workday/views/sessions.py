@@ -16,7 +16,7 @@ from clinic.roles import Role, role_required
 from treatments import overrides, records, safety
 from treatments.access import get_session_for_user
 from treatments.cocktails import version_to_give
-from treatments.forms import AmendSessionForm, LotFormSet, RecordSessionForm, SessionAreaFormSet
+from treatments.forms import AmendSessionForm, GivenAreaFormSet, LotFormSet, RecordSessionForm, SessionAreaFormSet
 from treatments.models import SuspectedAllergy, TreatmentSession
 from workday import visits
 
@@ -70,6 +70,23 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return session_page(request, session, record=record, areas=areas, lots=lots)
 
 
+def given_areas_formset(session: TreatmentSession, data=None):
+    """The correction's areas: each of the course's (and any other recorded), with the volume
+    and technique recorded; an area left without a volume was not given."""
+    recorded = {given.area_id: given for given in session.areas.select_related("area")}
+    areas = [planned.area for planned in session.plan.areas.select_related("area")]
+    areas += [given.area for area_id, given in recorded.items() if area_id not in {area.pk for area in areas}]
+    initial = [
+        {
+            "area": area,
+            "volume_ml": recorded[area.pk].volume_ml if area.pk in recorded else None,
+            "technique": recorded[area.pk].technique if area.pk in recorded else area.technique,
+        }
+        for area in areas
+    ]
+    return GivenAreaFormSet(data, prefix="given", initial=initial)
+
+
 @require_POST
 @role_required(Role.DERMATOLOGIST)
 def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -77,8 +94,11 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
     form = AmendSessionForm(
         request.POST, instance=get_session_for_user(request.user, pk), dermatologists=dermatologists()
     )
-    if not form.is_valid():
-        return session_page(request, session, amend_form=form, status=400)
+    # A correction that does not send the areas given leaves them as recorded.
+    given = given_areas_formset(session, request.POST) if "given-TOTAL_FORMS" in request.POST else None
+    forms_valid = form.is_valid()
+    if not forms_valid or (given is not None and not given.is_valid()):
+        return session_page(request, session, amend_form=form, amend_areas=given, status=400)
     values = form.cleaned_data
     try:
         records.amend_session(
@@ -89,22 +109,29 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             override_reason=values["override_reason"],
             overriding=form.overriding(),
             amendments_seen=values["amendments_seen"],
+            areas=None if given is None else areas_of(given.given()),
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
         ask_for_override(form, needed)
-        return session_page(request, session, amend_form=form, override_keys=needed.keys, status=400)
+        return session_page(request, session, amend_form=form, amend_areas=given, override_keys=needed.keys, status=400)
     except safety.MissingAcknowledgement as missing:
         ask_for_acknowledgement(form, missing)
-        return session_page(request, session, amend_form=form, status=400)
+        return session_page(request, session, amend_form=form, amend_areas=given, status=400)
     except records.RecordChanged as changed:
         messages.error(request, " ".join(changed.messages))
         return session_page(request, get_session_for_user(request.user, pk), status=409)
     except ValidationError as error:
+        if given is not None and "areas" in getattr(error, "error_dict", {}):
+            given.refuse([message for refusal in error.error_dict.pop("areas") for message in refusal.messages])
         add_error_by_field(form, error)
-        return session_page(request, session, amend_form=form, status=400)
+        return session_page(request, session, amend_form=form, amend_areas=given, status=400)
     messages.success(request, "The record is corrected; the original stays in its history.")
     return redirect(session)
+
+
+def areas_of(rows: list[dict]) -> list[records.AdministeredArea]:
+    return [records.AdministeredArea(row["area"], row["volume_ml"], row["technique"]) for row in rows]
 
 
 @require_POST
@@ -128,6 +155,7 @@ def session_page(
     areas=None,
     lots=None,
     amend_form: AmendSessionForm | None = None,
+    amend_areas=None,
     override_keys: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -141,6 +169,8 @@ def session_page(
     )
     if session.is_done and amend_form is None:
         amend_form = AmendSessionForm(instance=session, dermatologists=dermatologists())
+    if session.is_done and amend_areas is None:
+        amend_areas = given_areas_formset(session)
     # The blocks overridden for the whole course show with their override, and ask nothing.
     for_the_course = (
         {o.finding_key: o for o in overrides.course_overrides(session.plan).select_related("overridden_by")}
@@ -162,6 +192,7 @@ def session_page(
         "areas": areas,
         "lots": lots,
         "amend_form": amend_form,
+        "amend_areas": amend_areas,
         "adverse_events": session.adverse_events.all(),
         "suspected_allergies": SuspectedAllergy.objects.pending()
         .filter(patient=session.plan.patient)
