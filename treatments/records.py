@@ -166,6 +166,8 @@ def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea], for
         return "Record the volume injected in at least one area."
     if any(area.volume_ml <= 0 for area in areas):
         return "Record more than 0 mL for each area given."
+    if any(area.technique not in TreatmentArea.Technique.values for area in areas):
+        return "Choose the technique used in each area."
     planned_areas = set(plan.areas.values_list("area_id", flat=True))
     recorded_areas = [area.area.pk for area in areas]
     if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
@@ -354,7 +356,7 @@ def areas_in_words(areas: list[AdministeredArea], with_technique: set) -> str:
     for given in sorted(areas, key=lambda given: given.area.name):
         text = f"{given.area.name} {format_amount(given.volume_ml, Unit.ML)}"
         if given.area.pk in with_technique:
-            text += f" ({TreatmentArea.Technique(given.technique).label.lower()})"
+            text += f" ({dict(TreatmentArea.Technique.choices).get(given.technique, given.technique).lower()})"
         words.append(text)
     return ", ".join(words) or "none"
 
