@@ -15,13 +15,15 @@ from tests.e2e.conftest import PASSWORD, sign_in
 from tests.factories import (
     AppointmentFactory,
     FormulationFactory,
+    PatientConditionFactory,
     PatientFactory,
     RoomFactory,
     TreatmentPlanFactory,
     UserFactory,
     WorkingHoursFactory,
+    record_visit_of,
 )
-from treatments.models import Protocol
+from treatments.models import Protocol, TreatmentPlan
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -76,7 +78,18 @@ def clinic():
     FormulationFactory(name="Glow", ingredients=["Zinc"])
     course = TreatmentPlanFactory(patient=patient, created_by=doctor)
     appointment = AppointmentFactory(patient=patient, practitioner=doctor, session=course.sessions.get(number=1))
-    return {"doctor": doctor, "patient": patient, "course": course, "appointment": appointment}
+    recorded = record_visit_of(TreatmentPlanFactory(created_by=doctor).sessions.get(number=1), by=doctor)
+    # A draft blocked since it was planned: its start page asks for the course's override.
+    draft = TreatmentPlanFactory(created_by=doctor, status=TreatmentPlan.Status.DRAFT)
+    PatientConditionFactory(patient=draft.patient)
+    return {
+        "doctor": doctor,
+        "patient": patient,
+        "course": course,
+        "appointment": appointment,
+        "recorded": recorded,
+        "draft": draft,
+    }
 
 
 def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_page, clinic):
@@ -95,12 +108,21 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/plans/{course.pk}/",
         f"/plans/{course.pk}/book/",
         f"/sessions/{course.sessions.get(number=1).pk}/",
+        f"/sessions/{clinic['recorded'].pk}/",
+        f"/plans/{clinic['draft'].pk}/activate/",
         "/schedule/",
         "/appointments/new/",
         f"/appointments/{clinic['appointment'].pk}/",
         f"/appointments/{clinic['appointment'].pk}/reschedule/",
     ]:
         assert_accessible(checked_page, path)
+
+    # The correction form, opened: the version, the areas and their volumes.
+    checked_page.goto(f"/sessions/{clinic['recorded'].pk}/")
+    checked_page.get_by_text("Correct this record").click()
+    expect(checked_page.get_by_label("mL injected in Face")).to_be_visible()
+    assert checked_page.evaluate(UNLABELLED_FIELDS) == []
+    assert not serious_violations(checked_page)
 
 
 def test_patient_pages_have_labelled_fields_and_no_serious_axe_violations(checked_page, clinic):
