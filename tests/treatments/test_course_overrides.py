@@ -21,7 +21,7 @@ from tests.factories import (
 )
 from tests.migrations import just_before, migrate, old_course
 from tests.treatments.test_plan_pages import plan_form
-from treatments import plans
+from treatments import holds, plans
 from treatments.models import Formulation, Ingredient, Override, TreatmentPlan, TreatmentSession
 from treatments.overrides import OverrideNeeded
 
@@ -302,3 +302,13 @@ def test_overrides_recorded_before_stay_each_its_sessions(client):
 
     [override] = Override.objects.all()
     assert (override.session_id, override.finding_key, override.is_for_the_course) == (session.pk, "", False)
+
+
+def test_the_clinical_hold_lifts_for_the_overridden_course_only(patient, derek):
+    before = plan_for(patient, derek)
+    PatientConditionFactory(patient=patient, named="Pregnancy or breastfeeding")
+    overridden = overridden_course(patient, derek)
+    today = timezone.localdate()
+
+    assert holds.hold_for(patient, first_session(overridden), on_date=today) is None
+    assert holds.hold_for(patient, first_session(before), on_date=today).reasons == (PREGNANCY,)
