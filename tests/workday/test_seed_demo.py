@@ -88,3 +88,19 @@ def test_the_demo_records_only_products_that_the_sessions_cocktail_contains(clie
     assert [(lot["product_name"], lot["lot_number"]) for lot in expiring] == [
         ("Vitamin C 10 %, 5 mL ampoule", "VC25-0412")
     ]
+
+
+def test_the_demo_shows_a_course_override_and_a_corrected_volume(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="dr.demo"))
+
+    helene = Patient.objects.get(first_name="Hélène", last_name="Lefebvre")
+    course = helene.plans.get()
+    [override] = course.overrides.all()
+    assert override.session is None and "Apixaban" in override.reason
+    assert course.sessions.get(number=1).status == TreatmentSession.Status.DONE
+    assert "for the whole skin rejuvenation course" in client.get(f"/plans/{course.pk}/").content.decode()
+
+    camille = TreatmentSession.objects.get(plan__patient__first_name="Camille", number=1)
+    assert list(camille.amendments.get().changes) == ["areas"]
+    assert "Areas and volumes: “" in client.get(f"/sessions/{camille.pk}/").content.decode()
