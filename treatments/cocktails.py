@@ -111,8 +111,12 @@ def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> li
     return problems
 
 
-def validate_composition(*, formulation: Formulation, lines: list[LineSpec]) -> list[FormulationLine]:
-    """Raise ValidationError unless the formulation and its lines obey every rule."""
+def validate_composition(
+    *, formulation: Formulation, lines: list[LineSpec], blocks_overridden: bool = False
+) -> list[FormulationLine]:
+    """Raise ValidationError unless the formulation and its lines obey every rule; for a
+    patient's own cocktail, CocktailBlocked for a block, unless `blocks_overridden` (the
+    course it is copied for overrides its blocks in writing)."""
     formulation.full_clean(exclude=["created_by"])
     built = [FormulationLine(formulation=formulation, **vars(line)) for line in lines]
     for line in built:
@@ -120,7 +124,7 @@ def validate_composition(*, formulation: Formulation, lines: list[LineSpec]) -> 
     problems = check_lines(lines, total_volume_ml=formulation.total_volume_ml)
     if problems:
         raise ValidationError(problems)
-    if formulation.patient:
+    if formulation.patient and not blocks_overridden:
         blocks = [
             finding
             for finding in safety.check_ingredients_for_patient(
@@ -144,6 +148,7 @@ def compose_formulation(
     created_by: User,
     patient: Patient | None = None,
     notes: str = "",
+    blocks_overridden: bool = False,
 ) -> Formulation:
     formulation = Formulation(
         name=name,
@@ -153,7 +158,7 @@ def compose_formulation(
         notes=notes,
         created_by=created_by,
     )
-    built = validate_composition(formulation=formulation, lines=lines)
+    built = validate_composition(formulation=formulation, lines=lines, blocks_overridden=blocks_overridden)
     with transaction.atomic():
         formulation.save()
         for line in built:

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clinic.models import User
 from patients.models import Patient
-from treatments import allergies, plans, records
+from treatments import allergies, overrides, plans, records
 from treatments.cocktails import LineSpec, compose_formulation
 from treatments.models import (
     Allergen,
@@ -192,7 +192,15 @@ DEMO_PLANS = [
     (("Nicolas", "Vincent"), "Hair loss", 7, 0, (7, 3, 7), "active", ""),
     (("Marion", "Rousseau"), "Skin rejuvenation", 2, 0, None, "draft", ""),
     (("Lucas", "Faure"), "Hair loss", 4, 1, None, "stopped", ""),
+    (("Hélène", "Lefebvre"), "Skin rejuvenation", 3, 1, None, "active", ""),
 ]
+# Courses a block would refuse, planned with a dermatologist's override for the whole course.
+COURSE_OVERRIDES = {
+    ("Hélène", "Lefebvre"): "Apixaban kept as prescribed, her cardiologist agrees; nappage only, with pressure after "
+    "each pass.",
+}
+# A record corrected afterwards: the first area's volume, typed from the plan instead of the syringe.
+CORRECTED_VOLUMES = {("Camille", "Durand"): "The face volume was typed from the plan, not read from the syringe."}
 
 
 def seed_products(ingredients: dict[str, Ingredient]) -> None:
@@ -234,12 +242,15 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
         protocol = Protocol.objects.get(name=protocol_name)
         interval, least, most = spacing or (protocol.interval_days, protocol.min_days, protocol.max_days)
         own = Formulation.objects.current().filter(patient=patient, indication=protocol.indication).first()
+        cocktail, start = own or protocol.default_formulation, today - timedelta(days=days_ago)
+        override = COURSE_OVERRIDES.get((first, last), "")
+        blocks = overrides.course_block_breaches(plans.planning_findings(patient, cocktail, start)) if override else []
         plan = plans.create_plan(
             patient=patient,
             protocol=protocol,
-            formulation=own or protocol.default_formulation,
+            formulation=cocktail,
             areas=[plans.AreaVolume(area, area.typical_volume_ml) for area in protocol.default_areas.all()],
-            start_date=today - timedelta(days=days_ago),
+            start_date=start,
             sessions_planned=protocol.sessions,
             interval_days=interval,
             min_days=least,
@@ -248,6 +259,8 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
             maintenance_count=protocol.maintenance_count,
             status=TreatmentPlan.Status.DRAFT if status == "draft" else TreatmentPlan.Status.ACTIVE,
             acknowledgement_reason=reason,
+            override_reason=override,
+            overriding=[block.key for block in blocks],
             created_by=dermatologist,
         )
         for session in plan.sessions.order_by("number")[:done]:
@@ -266,8 +279,18 @@ def seed_plans(dermatologist: User, log: Callable[[str], None]) -> None:
                 notes="Well tolerated.",
                 recorded_by=dermatologist,
             )
+        if (why := CORRECTED_VOLUMES.get((first, last))) and done:
+            correct_first_volume(plan.sessions.get(number=1), reason=why, by=dermatologist)
         if status == "stopped":
             # Nothing is booked yet (scheduling's demo comes later), so the course alone stops.
             plans.stop_plan(plan=plan, reason="Patient moved away", stopped_by=dermatologist)
         created += 1
     log(f"Demo courses: {created} planned, {len(DEMO_PLANS) - created} already there.")
+
+
+def correct_first_volume(session: TreatmentSession, *, reason: str, by: User) -> None:
+    """Half a millilitre less in the session's first area, as its record is corrected."""
+    given = records.given_areas(session)
+    first = given[0]
+    corrected = records.AdministeredArea(first.area, first.volume_ml - Decimal("0.5"), first.technique)
+    records.amend_session(session=session, reason=reason, amended_by=by, areas=[corrected, *given[1:]])

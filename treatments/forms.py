@@ -203,7 +203,7 @@ class FormulationChoiceField(forms.ModelChoiceField):
         return f"{formulation} ({kind})"
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(OverrideFields, forms.ModelForm):
     formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label="Cocktail")
     acknowledgement_reason = acknowledgement_reason_field()
 
@@ -310,6 +310,9 @@ class RecordSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
     formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
     reactions = reactions_field()
     acknowledgement_reason = acknowledgement_reason_field()
+
+    def clean_formulation(self) -> Formulation:
+        return self.cleaned_data["formulation"] or self.instance.formulation
 
     class Meta:
         model = TreatmentSession
@@ -463,7 +466,16 @@ def show_lot_refusals(formset: BaseLotFormSet, lot_rows: dict[int, dict[str, str
             filled[index].add_error(field, message)
 
 
+class VersionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, formulation: Formulation) -> str:
+        return f"Version {formulation.version} — {formulation.name}"
+
+
 class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
+    # Not sent, the version stays as recorded.
+    formulation = VersionChoiceField(
+        queryset=Formulation.objects.none(), required=False, label="Cocktail version injected"
+    )
     reactions = reactions_field()
     reason = forms.CharField(max_length=300, label="Why is the record corrected?")
     acknowledgement_reason = acknowledgement_reason_field()
@@ -478,11 +490,40 @@ class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
         self.fields["practitioner"].required = True
         self.fields["practitioner"].queryset = dermatologists
         self.fields["practitioner"].label = "Performed by"
+        self.fields["formulation"].queryset = Formulation.objects.filter(
+            lineage=self.instance.plan.formulation.lineage
+        ).order_by("-version")
+
+    def clean_formulation(self) -> Formulation:
+        return self.cleaned_data["formulation"] or self.instance.formulation
 
     class Meta:
         model = TreatmentSession
-        fields = ["done_at", "practitioner", "reactions", "reaction_notes", "notes"]
+        fields = ["done_at", "practitioner", "formulation", "reactions", "reaction_notes", "notes"]
         widgets = {
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+
+class GivenAreaForm(SessionAreaForm):
+    """An area of the course in a correction of what was given: no volume, not given."""
+
+    volume_ml = forms.DecimalField(
+        required=False, min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label="mL injected"
+    )
+
+
+class BaseGivenAreaFormSet(BaseSessionAreaFormSet):
+    def given(self) -> list[dict]:
+        return [form.cleaned_data for form in self.forms if form.cleaned_data.get("volume_ml")]
+
+    def refuse(self, errors: list[str]) -> None:
+        """Show a write's refusal of the areas given above them, as the formset's own errors."""
+        self.errors  # noqa: B018 -- cleaned first, so the refusal is not cleaned away
+        self._non_form_errors = self.error_class(errors, error_class="nonform", renderer=self.renderer)
+
+
+GivenAreaFormSet = forms.formset_factory(
+    GivenAreaForm, formset=BaseGivenAreaFormSet, extra=0, max_num=30, absolute_max=30
+)

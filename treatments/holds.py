@@ -5,7 +5,8 @@ treatment, without learning why (pregnancy, a medicine, an allergy are clinical)
 blocks are safety's own (`check_formulation_for_patient`, `check_patient`); this module
 only asks it about the sessions at hand, and asks cheaply for a whole day's agenda. A hold
 warns and refuses nothing: the patient may be booked and checked in, to see the
-dermatologist.
+dermatologist. A block a dermatologist overrode for a whole course (treatments.overrides)
+holds none of that course's sessions.
 """
 
 from collections.abc import Iterable
@@ -16,7 +17,7 @@ from uuid import UUID
 from django.db.models import Prefetch
 
 from patients.models import Contraindication, Patient, PatientCondition
-from treatments import safety
+from treatments import overrides, safety
 from treatments.cocktails import version_to_give, versions_to_give
 from treatments.models import (
     Allergy,
@@ -52,6 +53,8 @@ def hold_for(
         findings = safety.check_formulation_for_patient(
             patient=patient, formulation=cocktail or cocktail_of(session), on_date=on_date, plan=session.plan
         )
+        # A block a dermatologist overrode for the whole course holds none of its sessions.
+        return hold_of(breach.message for breach in overrides.block_breaches(session, findings))
     return hold_of(finding.reason for finding in findings if finding.is_block)
 
 

@@ -5,6 +5,10 @@ break; `settle` refuses until each one is overridden, then writes the overrides.
 A breach carries a key: the form returns the keys the dermatologist was shown, and a
 breach that appears only after they wrote their reason (another date, another area) is
 asked again instead of being covered by a reason written for something else.
+
+A safety block may also be overridden for a whole course, when it is planned or started
+(`course_block_breaches`, `settle_for_course`): that override covers the same block (the
+same finding key) at each of the course's sessions, never another block or another course.
 """
 
 from collections.abc import Iterable
@@ -17,7 +21,7 @@ from django.utils import timezone
 from clinic import roles
 from clinic.models import User
 from clinic.reasons import reason_error
-from treatments.models import Override, TreatmentArea, TreatmentSession
+from treatments.models import Override, TreatmentArea, TreatmentPlan, TreatmentSession
 from treatments.safety import Finding
 from treatments.series import SeriesRules, minimum_gap_days
 
@@ -29,6 +33,7 @@ class Breach:
     rule: str
     key: str
     message: str
+    finding_key: str = ""  # a block's: the safety finding it is
 
 
 class OverrideNeeded(Exception):
@@ -135,9 +140,54 @@ def area_spacing_breaches(session: TreatmentSession, day: date, areas: Iterable[
     return found
 
 
-def block_breaches(session: TreatmentSession, findings: list[Finding]) -> list[Breach]:
+def course_overrides(plan: TreatmentPlan):
+    """The blocks a dermatologist overrode for the whole of `plan`."""
+    return Override.objects.filter(plan=plan, session__isnull=True, rule=Rule.BLOCK)
+
+
+def overridden_for_course(plan: TreatmentPlan) -> set[str]:
+    """The safety findings (their keys) overridden for the whole of `plan`."""
+    return set(course_overrides(plan).values_list("finding_key", flat=True))
+
+
+def block_breaches(
+    session: TreatmentSession, findings: list[Finding], *, covered: set[str] | None = None
+) -> list[Breach]:
+    """The blocks among `findings` at `session`, but those overridden for its whole course
+    (`covered`, read if not given)."""
     blocks = [finding for finding in findings if finding.is_block]
-    return [Breach(Rule.BLOCK, f"block:{session.pk}:{finding.key}", finding.reason) for finding in blocks]
+    if covered is None:
+        covered = overridden_for_course(session.plan) if blocks else set()
+    return [
+        Breach(Rule.BLOCK, f"block:{session.pk}:{finding.key}", finding.reason, finding.key)
+        for finding in blocks
+        if finding.key not in covered
+    ]
+
+
+def course_block_breaches(findings: list[Finding], plan: TreatmentPlan | None = None) -> list[Breach]:
+    """The blocks among `findings` for a course being planned (`plan` None: it has no
+    overrides yet) or started, but those already overridden for it."""
+    blocks = [finding for finding in findings if finding.is_block]
+    covered = overridden_for_course(plan) if plan is not None and blocks else set()
+    return [
+        Breach(Rule.BLOCK, f"block:course:{finding.key}", finding.reason, finding.key)
+        for finding in blocks
+        if finding.key not in covered
+    ]
+
+
+def check_overridden(breaches: list[Breach], *, reason: str, shown: Iterable[str], by: User) -> None:
+    """Refuse unless every breach was shown to `by`, a dermatologist, who wrote why."""
+    if not breaches:
+        return
+    shown = set(shown)
+    if not reason.strip() or any(breach.key not in shown for breach in breaches):
+        raise OverrideNeeded(breaches)
+    if not roles.is_dermatologist(by):
+        raise ValidationError({"override_reason": "Only a dermatologist may override these rules."})
+    if error := reason_error(reason, asked="Say why it is right to go ahead"):
+        raise ValidationError({"override_reason": error})
 
 
 def settle(
@@ -150,22 +200,29 @@ def settle(
 ) -> list[Override]:
     """Refuse unless every breach was shown to `by`, a dermatologist, who wrote why; then
     put each override on the record."""
-    if not breaches:
-        return []
-    shown = set(shown)
-    if not reason.strip() or any(breach.key not in shown for breach in breaches):
-        raise OverrideNeeded(breaches)
-    if not roles.is_dermatologist(by):
-        raise ValidationError({"override_reason": "Only a dermatologist may override these rules."})
-    if error := reason_error(reason, asked="Say why it is right to go ahead"):
-        raise ValidationError({"override_reason": error})
+    check_overridden(breaches, reason=reason, shown=shown, by=by)
+    return write(breaches, plan=session.plan, session=session, reason=reason, by=by)
+
+
+def settle_for_course(
+    breaches: list[Breach], *, plan: TreatmentPlan, reason: str, shown: Iterable[str], by: User
+) -> list[Override]:
+    """As `settle`, for blocks overridden for the whole course `plan` (course_block_breaches)."""
+    check_overridden(breaches, reason=reason, shown=shown, by=by)
+    return write(breaches, plan=plan, session=None, reason=reason, by=by)
+
+
+def write(
+    breaches: list[Breach], *, plan: TreatmentPlan, session: TreatmentSession | None, reason: str, by: User
+) -> list[Override]:
     return Override.objects.bulk_create(
         [
             Override(
-                plan=session.plan,
+                plan=plan,
                 session=session,
                 rule=breach.rule,
                 finding=breach.message[:500],
+                finding_key=breach.finding_key[:120],
                 reason=reason.strip(),
                 overridden_by=by,
             )

@@ -8,6 +8,7 @@ session is skipped or the course resumed.
 """
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -22,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from clinic.models import User
 from clinic.reasons import reason_error
 from patients.models import Patient
-from treatments import safety
+from treatments import overrides, safety
 from treatments.cocktails import CocktailBlocked, LineSpec, areas_error, compose_formulation
 from treatments.models import (
     Formulation,
@@ -119,10 +120,13 @@ def create_plan(
     notes: str = "",
     status: str = TreatmentPlan.Status.ACTIVE,
     acknowledgement_reason: str = "",
+    override_reason: str = "",
+    overriding: Iterable[str] = (),
 ) -> TreatmentPlan:
     """Plan a course and generate its sessions. A clinic template becomes the patient's own
-    cocktail first. Raises CocktailBlocked for a block, MissingAcknowledgement for warnings
-    without a reason, ValidationError for anything else."""
+    cocktail first. A block refuses (OverrideNeeded) unless a dermatologist overrides it for
+    the course in writing (`overriding` names the blocks they were shown); warnings without a
+    reason raise MissingAcknowledgement, anything else ValidationError."""
     check_start_date(start_date)
     if not areas:
         raise ValidationError({"areas": "Choose at least one area."})
@@ -154,19 +158,24 @@ def create_plan(
     )
     plan.full_clean(exclude=["formulation"])
     dates = preview_dates(plan)
-    findings = safety.check_ingredients_for_patient(
-        patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=start_date
-    ) + safety.dose_findings(formulation)
-    if blocks := [finding for finding in findings if finding.is_block]:
-        raise CocktailBlocked(blocks)
+    findings = planning_findings(patient, formulation, start_date)
+    blocks = overrides.course_block_breaches(findings)
+    overrides.check_overridden(blocks, reason=override_reason, shown=overriding, by=created_by)
     warnings = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
     if warnings and not acknowledgement_reason.strip():
         raise safety.MissingAcknowledgement(warnings)
 
     with transaction.atomic():
         if formulation.is_template:
-            plan.formulation = patients_copy_of(formulation, patient=patient, created_by=created_by)
+            plan.formulation = patients_copy_of(
+                formulation, patient=patient, created_by=created_by, blocks_overridden=bool(blocks)
+            )
+            if blocks:
+                # The course's own copy has lines of its own: its blocks are the ones its
+                # sessions will meet, and the ones the override must name.
+                blocks = overrides.course_block_breaches(planning_findings(patient, plan.formulation, start_date))
         plan.save()
+        overrides.write(blocks, plan=plan, session=None, reason=override_reason, by=created_by)
         PlanArea.objects.bulk_create([PlanArea(plan=plan, area=a.area, volume_ml=a.volume_ml) for a in areas])
         bulk_create_with_history([session_of(plan, planned) for planned in dates], TreatmentSession)
         safety.acknowledge_all(
@@ -178,6 +187,13 @@ def create_plan(
             acknowledged_by=created_by,
         )
     return plan
+
+
+def planning_findings(patient: Patient, formulation: Formulation, on_date: date) -> list[safety.Finding]:
+    """What safety says of `formulation` for a course of `patient`'s not yet saved."""
+    return safety.check_ingredients_for_patient(
+        patient=patient, ingredients=[line.ingredient for line in formulation.lines.all()], on_date=on_date
+    ) + safety.dose_findings(formulation)
 
 
 DATES_NEED = ("start_date", "sessions_planned", "interval_days", "min_days", "max_days")
@@ -224,6 +240,7 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
         "findings": [],
         "acknowledged": set(),
         "needs_reason": False,
+        "override_keys": "",
         "volume": None,
     }
     if dates_known and all(values.get(name) for name in DATES_NEED):
@@ -247,11 +264,8 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
     elif not dates_known:
         preview["date_problem"] = "Correct the fields marked in red to see the dates."
     if formulation := values.get("formulation"):
-        findings = safety.check_ingredients_for_patient(
-            patient=patient,
-            ingredients=[line.ingredient for line in formulation.lines.all()],
-            on_date=values.get("start_date") or timezone.localdate(),
-        ) + safety.dose_findings(formulation)
+        findings = planning_findings(patient, formulation, values.get("start_date") or timezone.localdate())
+        preview["override_keys"] = " ".join(breach.key for breach in overrides.course_block_breaches(findings))
         needing = safety.warnings_needing_a_reason(patient=patient, formulation=formulation, findings=findings)
         preview["findings"] = findings
         preview["needs_reason"] = bool(needing)
@@ -264,8 +278,11 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
     return preview
 
 
-def patients_copy_of(template: Formulation, *, patient: Patient, created_by: User) -> Formulation:
-    """The patient's own copy of a clinic template: an identical one they already have, or a new one."""
+def patients_copy_of(
+    template: Formulation, *, patient: Patient, created_by: User, blocks_overridden: bool = False
+) -> Formulation:
+    """The patient's own copy of a clinic template: an identical one they already have, or a
+    new one (despite its blocks when the course overrides them)."""
     name = f"{template.name} — {patient.full_name}"
     lines = [LineSpec(line.ingredient, line.amount, line.unit) for line in template.lines.all()]
     wanted = sorted((line.ingredient.pk, line.amount, line.unit) for line in lines)
@@ -281,26 +298,42 @@ def patients_copy_of(template: Formulation, *, patient: Patient, created_by: Use
         notes=template.notes,
         patient=patient,
         created_by=created_by,
+        blocks_overridden=blocks_overridden,
     )
 
 
-def activate_plan(*, plan: TreatmentPlan, activated_by: User) -> TreatmentPlan:
-    """Start a course saved as a draft: its cocktail is checked again for today."""
+def activate_plan(
+    *, plan: TreatmentPlan, activated_by: User, override_reason: str = "", overriding: Iterable[str] = ()
+) -> TreatmentPlan:
+    """Start a course saved as a draft: its cocktail is checked again for today. A block not
+    yet overridden for the course refuses (OverrideNeeded) unless a dermatologist overrides it
+    now, in writing, for the course."""
     with transaction.atomic():
         plan = TreatmentPlan.objects.select_for_update().select_related("patient", "formulation").get(pk=plan.pk)
         if plan.status != TreatmentPlan.Status.DRAFT:
             raise ValidationError(f"The course is {plan.get_status_display().lower()}, not a draft.")
-        findings = safety.check_formulation_for_patient(
-            patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate(), plan=plan
+        findings = activation_findings(plan)
+        overrides.settle_for_course(
+            overrides.course_block_breaches(findings, plan),
+            plan=plan,
+            reason=override_reason,
+            shown=overriding,
+            by=activated_by,
         )
-        if blocks := [finding for finding in findings if finding.is_block]:
-            raise CocktailBlocked(blocks)
         if warnings := [f for f in findings if not f.is_block and not f.acknowledgement]:
             raise safety.MissingAcknowledgement(warnings)
         plan.status = TreatmentPlan.Status.ACTIVE
         plan.save(update_fields=["status"])
     logger.info("Plan %s activated by %s", plan.pk, activated_by.username)
     return plan
+
+
+def activation_findings(plan: TreatmentPlan) -> list[safety.Finding]:
+    """What safety says today of a draft course's cocktail: the activation checks it, and its
+    page shows it before."""
+    return safety.check_formulation_for_patient(
+        patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate(), plan=plan
+    )
 
 
 def session_of(plan: TreatmentPlan, planned: PlannedSession) -> TreatmentSession:
@@ -485,7 +518,8 @@ def resume_plan(*, plan: TreatmentPlan, reason: str, resumed_by: User) -> Treatm
         findings = safety.check_formulation_for_patient(
             patient=plan.patient, formulation=plan.formulation, on_date=timezone.localdate(), plan=plan
         )
-        if blocks := [finding for finding in findings if finding.is_block]:
+        covered = overrides.overridden_for_course(plan)
+        if blocks := [finding for finding in findings if finding.is_block and finding.key not in covered]:
             raise CocktailBlocked(blocks)
         plan.status = TreatmentPlan.Status.ACTIVE
         plan.resumed_on = timezone.localdate()

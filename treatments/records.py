@@ -27,6 +27,8 @@ from treatments.models import (
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
+    Unit,
+    format_amount,
     normalised_lot_number,
 )
 from treatments.models import Lot as RegisteredLot
@@ -172,6 +174,10 @@ def as_recorded_day(moment: datetime) -> str:
 def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea], formulation: Formulation) -> str:
     if not areas:
         return "Record the volume injected in at least one area."
+    if any(area.volume_ml <= 0 for area in areas):
+        return "Record more than 0 mL for each area given."
+    if any(area.technique not in TreatmentArea.Technique.values for area in areas):
+        return "Choose the technique used in each area."
     planned_areas = set(plan.areas.values_list("area_id", flat=True))
     recorded_areas = [area.area.pk for area in areas]
     if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
@@ -257,7 +263,9 @@ def registered_lots(lots: list[Lot], *, registered_by: User) -> list[RegisteredL
     return result
 
 
-AMENDABLE_FIELDS = ("done_at", "practitioner", "reactions", "reaction_notes", "notes")
+AMENDABLE_FIELDS = ("done_at", "practitioner", "formulation", "reactions", "reaction_notes", "notes")
+# What a correction re-checks as a new recording would: the day, and what was given.
+RECHECKED = {"done_at", "formulation", "areas"}
 
 
 class RecordChanged(ValidationError):
@@ -274,11 +282,14 @@ def amend_session(
     overriding: Iterable[str] = (),
     amendments_seen: int | None = None,
     lots: list[Lot] | None = None,
+    areas: list[AdministeredArea] | None = None,
     **changes,
 ) -> SessionAmendment:
-    """Correct a recorded session; the amendment keeps what each field said before. A new
-    date goes through the checks of a new recording on that day (lots, spacing, order of the
-    course's done sessions, safety), with the same overrides; so do corrected `lots`."""
+    """Correct a recorded session; the amendment keeps what each field said before, in
+    words ("Face 2 mL → Face 3 mL, Neck 1 mL", "Version 2 → Version 3", the lots by their
+    labels). A new date, other areas and volumes (`areas`: every area given, as recorded),
+    another version of the course's cocktail or other `lots` go through the checks of a new
+    recording (`check_correction`, `corrected_lots`), with the same overrides."""
     if error := reason_error(reason, asked="Say why the record is corrected"):
         raise ValidationError({"reason": error})
     unknown = set(changes) - set(AMENDABLE_FIELDS)
@@ -300,11 +311,17 @@ def amend_session(
                 setattr(session, field, value)
         if lots is not None and (lots_change := corrected_lots(session, lots, amended_by=amended_by)):
             diff["lots"] = lots_change
+        given = given_areas(session)
+        if areas is not None and (area_change := areas_change(given, areas)):
+            diff["areas"] = area_change
+            given = areas
         if not diff:
             raise ValidationError("Nothing was changed.")
-        if "done_at" in diff:
-            check_new_date(
+        if RECHECKED & set(diff):
+            check_correction(
                 session,
+                changed=set(diff),
+                areas=given,
                 amended_by=amended_by,
                 acknowledgement_reason=acknowledgement_reason,
                 override_reason=override_reason,
@@ -320,6 +337,10 @@ def amend_session(
         amendment = SessionAmendment.objects.create(
             session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
         )
+        if "areas" in diff:
+            write_given_areas(session, given)
+        if "formulation" in diff:
+            session.formulation.freeze()
         if "reactions" in diff:
             safety.suspect_allergy(session=session)
         if "done_at" in diff:
@@ -347,26 +368,40 @@ def corrected_lots(session: TreatmentSession, lots: list[Lot], *, amended_by: Us
     return ["; ".join(sorted(str(use.lot) for use in uses)), "; ".join(sorted(str(lot) for lot in wanted))]
 
 
-def check_new_date(
-    session: TreatmentSession, *, amended_by: User, acknowledgement_reason: str, override_reason: str, overriding
+def check_correction(
+    session: TreatmentSession,
+    *,
+    changed: set[str],
+    areas: list[AdministeredArea],
+    amended_by: User,
+    acknowledgement_reason: str,
+    override_reason: str,
+    overriding,
 ) -> None:
-    if session.done_at is None:
-        raise ValidationError({"done_at": "Enter when the session was done."})
-    if date_error := done_at_error(session, session.done_at):
-        raise ValidationError({"done_at": date_error})
-    day = timezone.localtime(session.done_at).date()
-    lots = [Lot(use.lot.product, use.lot.lot_number) for use in session.lots.select_related("lot__product")]
-    if lot_rows := lot_refusals(lots, day=day, patient=session.plan.patient):
-        raise ValidationError({"done_at": lots_error_messages(lots, lot_rows)})
+    """The checks of a new recording that a correction of `changed` (among RECHECKED) touches,
+    `session` holding the corrected values and `areas` the areas given: the date's hard
+    refusals and lots; the areas against the course and the cocktail version; safety on
+    that day for that version (blocks and warnings, dose limits, allergies); spacing."""
+    if "done_at" in changed:
+        check_new_date(session)
     plan = session.plan
-    findings = safety.check_formulation_for_patient(
-        patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan, session=session
-    )
-    breaches = (
-        overrides.block_breaches(session, findings)
-        + overrides.spacing_breaches(session, day, plans.rules_of(plan))
-        + overrides.area_spacing_breaches(session, day, [area.area for area in session.areas.all()])
-    )
+    if changed & {"formulation", "areas"}:
+        if session.formulation.lineage != plan.formulation.lineage:
+            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
+        if area_error := recorded_areas_error(plan, areas, session.formulation):
+            raise ValidationError({"areas" if "areas" in changed else "formulation": area_error})
+    day = timezone.localtime(session.done_at).date()
+    findings = []
+    breaches = []
+    if changed & {"done_at", "formulation"}:
+        findings = safety.check_formulation_for_patient(
+            patient=plan.patient, formulation=session.formulation, on_date=day, plan=plan, session=session
+        )
+        breaches += overrides.block_breaches(session, findings)
+    if "done_at" in changed:
+        breaches += overrides.spacing_breaches(session, day, plans.rules_of(plan))
+    if changed & {"done_at", "areas"}:
+        breaches += overrides.area_spacing_breaches(session, day, [area.area for area in areas])
     overrides.settle(breaches, session=session, reason=override_reason, shown=overriding, by=amended_by)
     warnings = [finding for finding in findings if not finding.is_block and not finding.acknowledgement]
     if warnings and not acknowledgement_reason.strip():
@@ -379,6 +414,63 @@ def check_new_date(
         reason=acknowledgement_reason,
         acknowledged_by=amended_by,
     )
+
+
+def check_new_date(session: TreatmentSession) -> None:
+    """A corrected date's hard refusals: the ones of a new recording, and its lots unusable by then."""
+    if session.done_at is None:
+        raise ValidationError({"done_at": "Enter when the session was done."})
+    if date_error := done_at_error(session, session.done_at):
+        raise ValidationError({"done_at": date_error})
+    day = timezone.localtime(session.done_at).date()
+    lots = [Lot(use.lot.product, use.lot.lot_number) for use in session.lots.select_related("lot__product")]
+    if lot_rows := lot_refusals(lots, day=day, patient=session.plan.patient):
+        raise ValidationError({"done_at": lots_error_messages(lots, lot_rows)})
+
+
+def given_areas(session: TreatmentSession) -> list[AdministeredArea]:
+    """The areas `session`'s record says were given, as a correction compares them."""
+    return [
+        AdministeredArea(given.area, given.volume_ml, given.technique) for given in session.areas.select_related("area")
+    ]
+
+
+def areas_change(before: list[AdministeredArea], after: list[AdministeredArea]) -> list[str] | None:
+    """[before, after] in words when the areas given differ, else None. A technique shows
+    only for an area whose technique the correction changes."""
+    was = {given.area.pk: (given.volume_ml, given.technique) for given in before}
+    now = {given.area.pk: (given.volume_ml, given.technique) for given in after}
+    if was == now:
+        return None
+    retechniqued = {pk for pk in was.keys() & now.keys() if was[pk][1] != now[pk][1]}
+    return [areas_in_words(before, retechniqued), areas_in_words(after, retechniqued)]
+
+
+def areas_in_words(areas: list[AdministeredArea], with_technique: set) -> str:
+    """ "Face 2 mL, Neck 1 mL" (and "Face 2 mL (nappage)" for an area in `with_technique`)."""
+    words = []
+    for given in sorted(areas, key=lambda given: given.area.name):
+        text = f"{given.area.name} {format_amount(given.volume_ml, Unit.ML)}"
+        if given.area.pk in with_technique:
+            text += f" ({dict(TreatmentArea.Technique.choices).get(given.technique, given.technique).lower()})"
+        words.append(text)
+    return ", ".join(words) or "none"
+
+
+def write_given_areas(session: TreatmentSession, areas: list[AdministeredArea]) -> None:
+    """Make `areas` the session's areas given; the amendment keeps what they were."""
+    recorded = {given.area_id: given for given in session.areas.all()}
+    wanted = {given.area.pk: given for given in areas}
+    session.areas.exclude(area__in=list(wanted)).delete()
+    for area_id, given in wanted.items():
+        row = recorded.get(area_id)
+        if row is None:
+            SessionArea.objects.create(
+                session=session, area=given.area, volume_ml=given.volume_ml, technique=given.technique
+            )
+        elif (row.volume_ml, row.technique) != (given.volume_ml, given.technique):
+            row.volume_ml, row.technique = given.volume_ml, given.technique
+            row.save(update_fields=["volume_ml", "technique"])
 
 
 def sign_session(*, session: TreatmentSession, signed_by: User) -> TreatmentSession:
@@ -397,10 +489,13 @@ def sign_session(*, session: TreatmentSession, signed_by: User) -> TreatmentSess
 
 
 def as_recorded(value) -> str:
-    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute; the
-    reactions (the one list amended) by their labels, as the record reads them."""
+    """A value as an amendment keeps it: datetimes in the clinic's time, to the minute; a
+    cocktail by its version; the reactions (the one list amended) by their labels, as the
+    record reads them."""
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, Formulation):
+        return f"Version {value.version}"
     if isinstance(value, list):
         return TreatmentSession.reaction_labels(value)
     return str(value)

@@ -71,10 +71,7 @@ def product_allergy_error(*, patient: Patient, product: Product) -> str:
     ingredients or declared on it, that they are allergic to; or "". The one place a product
     meets the patient's allergies (recording and correcting ask it)."""
     allergic = (
-        allergens_of(patient)
-        .filter(Q(ingredients__products=product) | Q(products=product))
-        .order_by("name")
-        .distinct()
+        allergens_of(patient).filter(Q(ingredients__products=product) | Q(products=product)).order_by("name").distinct()
     )
     if not allergic:
         return ""

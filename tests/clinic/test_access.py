@@ -51,7 +51,7 @@ ACCESS = [
     ("/plans/{plan}/plan.pdf", ["login", 200, 404, 200, 200, 403, 403]),
     ("/plans/{plan}/print/", ["login", 403, 403, 200, 200, 403, 403]),
     ("/plans/{plan}/stop/", [405, 405, 405, 405, 405, 405, 405]),
-    ("/plans/{plan}/activate/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/plans/{plan}/activate/", ["login", 403, 403, 403, 302, 403, 403]),  # a started course: to its page
     ("/plans/{plan}/resume/", [405, 405, 405, 405, 405, 405, 405]),
     ("/plans/00000000-0000-0000-0000-000000000000/", ["login", 403, 403, 404, 404, 403, 403]),
     ("/sessions/{session}/", ["login", 403, 403, 403, 200, 403, 403]),

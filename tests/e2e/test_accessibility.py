@@ -15,13 +15,15 @@ from tests.e2e.conftest import PASSWORD, sign_in
 from tests.factories import (
     AppointmentFactory,
     FormulationFactory,
+    PatientConditionFactory,
     PatientFactory,
     RoomFactory,
     TreatmentPlanFactory,
     UserFactory,
     WorkingHoursFactory,
+    record_visit_of,
 )
-from treatments.models import Allergen, Protocol, UnverifiedAllergy
+from treatments.models import Allergen, Protocol, TreatmentPlan, UnverifiedAllergy
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 
@@ -80,13 +82,17 @@ def clinic():
     # resolved (typed once the course was planned).
     patient.allergens.add(Allergen.objects.get(name="Latex"))
     UnverifiedAllergy.objects.create(patient=patient, text="penicillin", key="penicillin")
-    recorded = TreatmentPlanFactory(patient=PatientFactory(), created_by=doctor, sessions_done=1)
+    recorded = record_visit_of(TreatmentPlanFactory(created_by=doctor).sessions.get(number=1), by=doctor)
+    # A draft blocked since it was planned: its start page asks for the course's override.
+    draft = TreatmentPlanFactory(created_by=doctor, status=TreatmentPlan.Status.DRAFT)
+    PatientConditionFactory(patient=draft.patient)
     return {
         "doctor": doctor,
         "patient": patient,
         "course": course,
         "appointment": appointment,
-        "recorded": recorded.sessions.get(number=1),
+        "recorded": recorded,
+        "draft": draft,
     }
 
 
@@ -108,6 +114,7 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/sessions/{course.sessions.get(number=1).pk}/",
         UnverifiedAllergy.objects.get(patient=patient).get_absolute_url(),
         f"/sessions/{clinic['recorded'].pk}/",  # with its correction form
+        f"/plans/{clinic['draft'].pk}/activate/",
         "/lots/",
         "/schedule/",
         "/appointments/new/",
@@ -115,6 +122,13 @@ def test_staff_pages_have_labelled_fields_and_no_serious_axe_violations(checked_
         f"/appointments/{clinic['appointment'].pk}/reschedule/",
     ]:
         assert_accessible(checked_page, path)
+
+    # The correction form, opened: the version, the areas and their volumes.
+    checked_page.goto(f"/sessions/{clinic['recorded'].pk}/")
+    checked_page.get_by_text("Correct this record").click()
+    expect(checked_page.get_by_label("mL injected in Face")).to_be_visible()
+    assert checked_page.evaluate(UNLABELLED_FIELDS) == []
+    assert not serious_violations(checked_page)
 
 
 def test_patient_pages_have_labelled_fields_and_no_serious_axe_violations(checked_page, clinic):

@@ -74,9 +74,9 @@ SCHEDULE_BY_ROOM_QUERIES = 6  # + rooms
 # who could be on clinical hold: allergies, blocking conditions, automatic blocks, suspected allergies;
 # the records awaiting the user's signature
 TODAY_QUERIES = 14
-HELD_VISIT_QUERIES = 9  # safety's check of one held visit: allergies, unverified allergies,
+HELD_VISIT_QUERIES = 10  # safety's check of one held visit: allergies, unverified allergies,
 # automatic blocks and their ingredients, conditions and their ingredients, suspected allergies,
-# the previous session's reaction, acknowledgements
+# the previous session's reaction, acknowledgements; the blocks overridden for its course
 
 
 @pytest.mark.parametrize("count", [10, 500])

@@ -96,7 +96,7 @@ def test_plan_with_an_allergen_is_blocked_and_allowed_without_it(client, derek, 
 
     refused = client.post("/plans/new/", plan_form(alice, formulation=str(with_b1.pk)))
     assert refused.status_code == 200
-    assert "Allergic to Vitamin B1 (thiamine)." in refused.context["form"].errors["formulation"][0]
+    assert "Allergic to Vitamin B1 (thiamine)." in refused.context["form"].errors["override_reason"][0]
     assert not TreatmentPlan.objects.exists()
 
     accepted = client.post("/plans/new/", plan_form(alice, formulation=str(without.pk)))

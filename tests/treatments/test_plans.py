@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from patients.models import Patient
 from tests.factories import FormulationFactory, PatientFactory, ProductFactory, TreatmentPlanFactory
 from tests.treatments.cocktail_forms import VITAMIN_C, ZINC, ingredient
-from treatments.cocktails import CocktailBlocked, LineSpec, revise_formulation
+from treatments.cocktails import LineSpec, revise_formulation
 from treatments.models import (
     Formulation,
     FrozenFormulation,
@@ -258,10 +258,10 @@ def test_an_allergy_to_an_ingredient_blocks_the_course_until_it_is_left_out(pati
     patient.allergens.add(ingredient(VITAMIN_C).own_allergen)
     before = saved()
 
-    with pytest.raises(CocktailBlocked) as blocked:
+    with pytest.raises(OverrideNeeded) as blocked:
         TreatmentPlanFactory(patient=patient, formulation=radiance, created_by=derek)
 
-    assert [(f.level, f.reason) for f in blocked.value.findings] == [
+    assert [(b.rule, b.message) for b in blocked.value.breaches] == [
         ("block", "Allergic to Vitamin C (ascorbic acid).")
     ]
     assert saved() == before  # not even the patient's copy of the cocktail
@@ -277,10 +277,10 @@ def test_an_allergy_recorded_after_the_patients_cocktail_was_composed_blocks_the
     patient.allergens.add(ingredient(ZINC).own_allergen)
     before = saved()
 
-    with pytest.raises(CocktailBlocked) as blocked:
+    with pytest.raises(OverrideNeeded) as blocked:
         TreatmentPlanFactory(patient=patient, formulation=own, created_by=derek)
 
-    assert [f.reason for f in blocked.value.findings] == ["Allergic to Zinc."]
+    assert [breach.message for breach in blocked.value.breaches] == ["Allergic to Zinc."]
     assert saved() == before
 
 
@@ -576,8 +576,8 @@ def test_amending_the_day_of_a_session_moves_the_rest_of_the_course(plan, derek,
         ("   ", {"notes": "Changed"}, "Say why the record is corrected."),
         (
             "Typed in the wrong field",
-            {"formulation": None, "areas": []},
-            "These cannot be amended: areas, formulation.",
+            {"plan": None, "number": 3},
+            "These cannot be amended: number, plan.",
         ),
         ("Typed in the wrong field", {"reactions": ["none"]}, "Nothing was changed."),
         ("Typed in the wrong field", {"done_at": at("2026-03-03")}, "A session cannot be recorded in the future."),

@@ -124,3 +124,19 @@ def test_the_demo_catalogue_refuses_a_product_declaring_lidocaine_to_the_patient
         "the patient is allergic to Lidocaine: do not use it."
     )
     assert safety.product_allergy_error(patient=camille, product=with_lidocaine) == ""
+
+
+def test_the_demo_shows_a_course_override_and_a_corrected_volume(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    client.force_login(User.objects.get(username="dr.demo"))
+
+    helene = Patient.objects.get(first_name="Hélène", last_name="Lefebvre")
+    course = helene.plans.get()
+    [override] = course.overrides.all()
+    assert override.session is None and "Apixaban" in override.reason
+    assert course.sessions.get(number=1).status == TreatmentSession.Status.DONE
+    assert "for the whole skin rejuvenation course" in client.get(f"/plans/{course.pk}/").content.decode()
+
+    camille = TreatmentSession.objects.get(plan__patient__first_name="Camille", number=1)
+    assert list(camille.amendments.get().changes) == ["areas"]
+    assert "Areas and volumes: “" in client.get(f"/sessions/{camille.pk}/").content.decode()

@@ -448,8 +448,25 @@ class SessionAmendment(models.Model):
     reason = models.CharField(max_length=300)
     changes = models.JSONField(help_text="Field name to [value before, value after].")
 
+    # What the correction log calls each field it keeps.
+    FIELD_LABELS = {
+        "done_at": _("Done at"),
+        "practitioner": _("Performed by"),
+        "formulation": _("Cocktail version"),
+        "areas": _("Areas and volumes"),
+        "lots": _("Products and lots"),
+        "reactions": _("Immediate reaction"),
+        "reaction_notes": _("Reaction notes"),
+        "notes": _("Notes"),
+    }
+
     class Meta:
         ordering = ["amended_at"]
 
     def __str__(self) -> str:
         return f"Amendment of {self.session} by {self.amended_by}"
+
+    @property
+    def readable_changes(self) -> list[tuple[str, str, str]]:
+        """Each change as the log reads it: the field's label, before, after."""
+        return [(self.FIELD_LABELS.get(field, field), before, after) for field, (before, after) in self.changes.items()]

@@ -10,7 +10,11 @@ from treatments.models.courses import TreatmentPlan, TreatmentSession
 class Override(models.Model):
     """A dermatologist's decision to go ahead although a rule refused: which rule, what it
     said, who decided, when and why. Part of the record: it shows on the session, the course
-    and the chart, and it is never edited."""
+    and the chart, and it is never edited.
+
+    One with a session is for that session. One without is for the whole course: only a
+    safety block is overridden so (decided at planning or activation), and `finding_key`
+    names the block, so it covers that block at each of the course's sessions and no other."""
 
     class Rule(models.TextChoices):
         SPACING = "spacing", "Closer than the course's minimum spacing"
@@ -25,12 +29,25 @@ class Override(models.Model):
     )
     rule = models.CharField(max_length=20, choices=Rule.choices)
     finding = models.CharField(max_length=500, help_text="What the rule said, as the dermatologist read it.")
+    finding_key = models.CharField(
+        max_length=120, blank=True, default="", help_text="The safety finding a block override answers."
+    )
     reason = models.TextField(max_length=1000)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     overridden_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["overridden_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False) | (models.Q(rule="block") & ~models.Q(finding_key="")),
+                name="override_of_a_session_or_a_course_block",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_rule_display()} overridden by {self.overridden_by}"
+
+    @property
+    def is_for_the_course(self) -> bool:
+        return self.session_id is None

@@ -1,4 +1,5 @@
-"""Planning a course: the plan form with its live preview, starting a draft, the printed plan."""
+"""Planning a course: the plan form with its live preview, starting a draft (each with the
+course's block overrides), the printed plan."""
 
 from decimal import Decimal
 from uuid import UUID
@@ -15,10 +16,10 @@ from clinic.http import client_ip, validate_int, validate_uuid
 from clinic.roles import Role, role_required
 from patients.access import get_patient_for_user
 from patients.models import Patient
-from treatments import documents, plans, safety
+from treatments import documents, overrides, plans, safety
 from treatments.access import get_plan_for_document, get_plan_for_user
 from treatments.cocktails import CocktailBlocked
-from treatments.forms import PlanAreaFormSet, PlanForm
+from treatments.forms import OverrideFields, PlanAreaFormSet, PlanForm
 from treatments.models import DocumentHandover, Protocol, TreatmentPlan
 
 
@@ -88,8 +89,12 @@ def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient:
             notes=values["notes"],
             status=TreatmentPlan.Status.DRAFT if draft else TreatmentPlan.Status.ACTIVE,
             acknowledgement_reason=values["acknowledgement_reason"],
+            override_reason=values["override_reason"],
+            overriding=form.overriding(),
             created_by=request.user,
         )
+    except overrides.OverrideNeeded as needed:
+        ask_for_override(form, needed)
     except CocktailBlocked as blocked:
         form.add_error("formulation", cannot_be_given(blocked))
     except safety.MissingAcknowledgement as missing:
@@ -134,24 +139,60 @@ def plan_print_preview(request: HttpRequest, pk: UUID) -> HttpResponse:
     return render(request, "documents/plan.html", documents.plan_document(plan) | {"preview": True})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @role_required(Role.DERMATOLOGIST)
 def plan_activate(request: HttpRequest, pk: UUID) -> HttpResponse:
+    """Start a draft course; a block shows here with the override a dermatologist may write."""
     plan = get_plan_for_user(request.user, pk)
+    form = OverrideFields(request.POST if request.method == "POST" else None)
+    if request.method == "GET" or not form.is_valid():
+        return activation_page(request, plan, form)
     try:
-        plans.activate_plan(plan=plan, activated_by=request.user)
-    except CocktailBlocked as blocked:
-        messages.error(request, cannot_be_given(blocked))
+        plans.activate_plan(
+            plan=plan,
+            activated_by=request.user,
+            override_reason=form.cleaned_data["override_reason"],
+            overriding=form.overriding(),
+        )
+    except overrides.OverrideNeeded as needed:
+        ask_for_override(form, needed)
+        return activation_page(request, plan, form, override_keys=needed.keys)
     except safety.MissingAcknowledgement as missing:
         messages.error(
             request,
             "Acknowledge these warnings on the cocktail's page first: " + " ".join(f.reason for f in missing.findings),
         )
     except ValidationError as error:
+        if "override_reason" in getattr(error, "error_dict", {}):
+            add_error_by_field(form, error)
+            return activation_page(request, plan, form, override_keys=form.cleaned_data["overridden_rules"])
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, "The course is started.")
     return redirect(plan)
+
+
+def activation_page(request: HttpRequest, plan: TreatmentPlan, form: OverrideFields, *, override_keys: str = ""):
+    if plan.status != TreatmentPlan.Status.DRAFT:
+        messages.error(request, f"The course is {plan.get_status_display().lower()}, not a draft.")
+        return redirect(plan)
+    blocks = overrides.course_block_breaches(plans.activation_findings(plan), plan)
+    context = {
+        "plan": plan,
+        "form": form,
+        "blocks": blocks,
+        "override_keys": override_keys or " ".join(breach.key for breach in blocks),
+    }
+    return render(request, "treatments/plan_activate.html", context)
+
+
+def ask_for_override(form, needed: overrides.OverrideNeeded) -> None:
+    form.add_error(
+        "override_reason",
+        "Refused: "
+        + " ".join(breach.message for breach in needed.breaches)
+        + " A dermatologist may go ahead anyway, for this course, by writing why here.",
+    )
 
 
 def cannot_be_given(blocked: CocktailBlocked) -> str:

@@ -95,7 +95,7 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
             .current()
             .filter(patient=patient)
             .order_by("-created_at"),
-            overrides=Override.objects.filter(plan__patient=patient).select_related("overridden_by", "session"),
+            overrides=Override.objects.filter(plan__patient=patient).select_related("overridden_by", "session", "plan"),
             suspected_allergies=SuspectedAllergy.objects.pending()
             .filter(patient=patient)
             .select_related("session")

@@ -19,6 +19,7 @@ from treatments.cocktails import version_to_give
 from treatments.forms import (
     AmendLotFormSet,
     AmendSessionForm,
+    GivenAreaFormSet,
     LotFormSet,
     RecordSessionForm,
     SessionAreaFormSet,
@@ -79,6 +80,23 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return session_page(request, session, record=record, areas=areas, lots=lots)
 
 
+def given_areas_formset(session: TreatmentSession, data=None):
+    """The correction's areas: each of the course's (and any other recorded), with the volume
+    and technique recorded; an area left without a volume was not given."""
+    recorded = {given.area_id: given for given in session.areas.select_related("area")}
+    areas = [planned.area for planned in session.plan.areas.select_related("area")]
+    areas += [given.area for area_id, given in recorded.items() if area_id not in {area.pk for area in areas}]
+    initial = [
+        {
+            "area": area,
+            "volume_ml": recorded[area.pk].volume_ml if area.pk in recorded else None,
+            "technique": recorded[area.pk].technique if area.pk in recorded else area.technique,
+        }
+        for area in areas
+    ]
+    return GivenAreaFormSet(data, prefix="given", initial=initial)
+
+
 @require_POST
 @role_required(Role.DERMATOLOGIST)
 def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
@@ -87,10 +105,12 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
         request.POST, instance=get_session_for_user(request.user, pk), dermatologists=dermatologists()
     )
     lots = amend_lot_forms(request, session)
-    if not all([form.is_valid(), lots is None or lots.is_valid()]):
-        return session_page(request, session, amend_form=form, amend_lots=lots, status=400)
+    # A correction that does not send the areas given leaves them as recorded.
+    given = given_areas_formset(session, request.POST) if "given-TOTAL_FORMS" in request.POST else None
+    page = {"amend_form": form, "amend_lots": lots, "amend_areas": given, "status": 400}
+    if not all([form.is_valid(), lots is None or lots.is_valid(), given is None or given.is_valid()]):
+        return session_page(request, session, **page)
     values = form.cleaned_data
-    page = {"amend_form": form, "amend_lots": lots, "status": 400}
     try:
         records.amend_session(
             session=session,
@@ -101,6 +121,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             overriding=form.overriding(),
             amendments_seen=values["amendments_seen"],
             lots=None if lots is None else lots_of(lots),
+            areas=None if given is None else areas_of(given.given()),
             **{field: values[field] for field in form.changed_data if field not in NOT_AMENDED},
         )
     except overrides.OverrideNeeded as needed:
@@ -113,6 +134,8 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
         messages.error(request, " ".join(changed.messages))
         return session_page(request, get_session_for_user(request.user, pk), status=409)
     except ValidationError as error:
+        if given is not None and "areas" in getattr(error, "error_dict", {}):
+            given.refuse([message for refusal in error.error_dict.pop("areas") for message in refusal.messages])
         add_refusals(form, lots, error)
         return session_page(request, session, **page)
     messages.success(request, "The record is corrected; the original stays in its history.")
@@ -126,6 +149,10 @@ def amend_lot_forms(request: HttpRequest, session: TreatmentSession):
     if "amend-lots-TOTAL_FORMS" not in request.POST:
         return None
     return AmendLotFormSet(request.POST, prefix="amend-lots")
+
+
+def areas_of(rows: list[dict]) -> list[records.AdministeredArea]:
+    return [records.AdministeredArea(row["area"], row["volume_ml"], row["technique"]) for row in rows]
 
 
 @require_POST
@@ -150,6 +177,7 @@ def session_page(
     lots=None,
     amend_form: AmendSessionForm | None = None,
     amend_lots=None,
+    amend_areas=None,
     override_keys: str = "",
     status: int = 200,
 ) -> HttpResponse:
@@ -166,13 +194,23 @@ def session_page(
         amend_form = AmendSessionForm(instance=session, dermatologists=dermatologists())
     if session.is_done and amend_lots is None:
         amend_lots = AmendLotFormSet(prefix="amend-lots", initial=lot_forms_initial(recorded_lots))
+    if session.is_done and amend_areas is None:
+        amend_areas = given_areas_formset(session)
+    # The blocks overridden for the whole course show with their override, and ask nothing.
+    for_the_course = (
+        {o.finding_key: o for o in overrides.course_overrides(session.plan).select_related("overridden_by")}
+        if any(finding.is_block for finding in findings)
+        else {}
+    )
+    blocks = overrides.block_breaches(session, findings, covered=set(for_the_course))
     context = {
         "session": session,
         "plan": session.plan,
         "findings": findings,
+        "safety_today": [(f, for_the_course.get(f.key) if f.is_block else None) for f in findings],
         "unacknowledged_warnings": [f for f in findings if not f.is_block and not f.acknowledgement],
-        "blocked": any(finding.is_block for finding in findings),
-        "override_keys": override_keys or " ".join(b.key for b in overrides.block_breaches(session, findings)),
+        "blocked": bool(blocks),
+        "override_keys": override_keys or " ".join(b.key for b in blocks),
         "overrides": session.overrides.select_related("overridden_by"),
         "handovers": session.handovers.select_related("by"),
         "record": record,
@@ -181,6 +219,7 @@ def session_page(
         "amend_form": amend_form,
         "amend_lots": amend_lots,
         "recorded_lots": recorded_lots,
+        "amend_areas": amend_areas,
         "adverse_events": session.adverse_events.all(),
         "allergies": allergies.on_record(session.plan.patient),
         "suspected_allergies": SuspectedAllergy.objects.pending()
