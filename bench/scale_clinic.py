@@ -33,7 +33,16 @@ from patients.models import Contraindication, Patient, name_key, phone_digits
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 from treatments.cocktails import LineSpec, compose_formulation
 from treatments.demo import PROTOCOL_TEMPLATES, TEMPLATES, link_protocol_templates
-from treatments.models import AftercareTopic, Allergy, Formulation, Ingredient, Protocol, TreatmentArea, TreatmentPlan
+from treatments.models import (
+    AftercareTopic,
+    Allergen,
+    Allergy,
+    Formulation,
+    Ingredient,
+    Protocol,
+    TreatmentArea,
+    TreatmentPlan,
+)
 
 # Every account this command makes starts with this; the desk account marks a seeded database.
 PREFIX = "scale."
@@ -70,7 +79,7 @@ def wipe() -> None:
     anyone's records. Foreign keys are checked at commit, so order does not matter."""
     Protocol.objects.update(default_formulation=None)
     keep = {Ingredient, TreatmentArea, Protocol, Protocol.default_areas.through, Contraindication, AftercareTopic}
-    keep.add(Ingredient.contraindications.through)
+    keep |= {Ingredient.contraindications.through, Allergen, Allergen.ingredients.through}
     for label in ("patients", "treatments", "scheduling"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model not in keep:

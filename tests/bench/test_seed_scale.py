@@ -16,7 +16,7 @@ from clinic.models import User
 from patients.models import Patient
 from scheduling.models import Appointment
 from tests.factories import PatientFactory
-from treatments.models import TreatmentPlan, TreatmentSession
+from treatments.models import Allergen, TreatmentPlan, TreatmentSession
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +81,9 @@ def test_runs_again_only_when_asked_and_only_over_its_own_data():
         seed()
     seed(replace=True)
     assert Patient.objects.count() == 60
+    # The catalogues the migrations load stay, the allergens and what they contain among them.
+    assert Allergen.objects.get(name="Zinc").ingredients.get().name == "Zinc"
+    assert Allergen.objects.filter(name="Lidocaine").exists()
     PatientFactory()
     with pytest.raises(CommandError, match="did not create"):
         seed(replace=True)
