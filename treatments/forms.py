@@ -416,9 +416,7 @@ class LotForm(forms.Form):
         label=_("Lot number"),
         widget=forms.TextInput(attrs={"autocomplete": "off", "data-lot-search": ""}),
     )
-    expiry_date = ExpiryField(
-        label=_("Expiry date"), required=False, help_text=_("Needed the first time a lot is used.")
-    )
+    expiry_date = ExpiryField(label=_("Expiry date"), required=False)
 
     def clean_lot_number(self) -> str:
         # A recall ignores spaces and dashes: a number made only of them could never be found.
