@@ -7,6 +7,7 @@ constraints (see the `concurrent_database` fixture for the SQLite test database)
 import html
 import threading
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -28,8 +29,8 @@ from tests.factories import (
 )
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
 from treatments.models import Lot as RegisteredLot
-from treatments.models import TreatmentPlan, TreatmentSession
-from treatments.records import amend_session
+from treatments.models import TreatmentArea, TreatmentPlan, TreatmentSession
+from treatments.records import AdministeredArea, amend_session
 from workday.visits import stop_course
 
 THREADS = 8
@@ -387,4 +388,27 @@ def test_two_corrections_of_one_record_at_once_keep_one_and_tell_the_other(concu
     winner = next(o for o in outcomes if not isinstance(o, Exception))
     session.refresh_from_db()
     assert session.notes == winner.changes["notes"][1]
+    assert session.amendments.count() == 1
+
+
+@RACE
+def test_two_corrections_of_the_areas_given_at_once_keep_one_and_tell_the_other(concurrent_database, derek, alice):
+    plan = TreatmentPlanFactory(patient=alice, created_by=derek)
+    session = record_visit_of(plan.sessions.get(number=1), by=derek)
+    face = TreatmentArea.objects.get(name="Face")
+
+    def correct(volume):
+        return lambda: amend_session(
+            session=TreatmentSession.objects.get(pk=session.pk),
+            reason="The volume was typed from the plan, not read from the syringe",
+            amended_by=derek,
+            amendments_seen=0,
+            areas=[AdministeredArea(face, Decimal(volume), "nappage")],
+        )
+
+    outcomes = race([correct("1.5"), correct("1")])
+
+    assert sorted(type(o).__name__ for o in outcomes) == ["RecordChanged", "SessionAmendment"], outcomes
+    winner = next(o for o in outcomes if not isinstance(o, Exception))
+    assert [f"Face {row.volume_ml.normalize():f} mL" for row in session.areas.all()] == [winner.changes["areas"][1]]
     assert session.amendments.count() == 1

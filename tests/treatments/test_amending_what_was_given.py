@@ -218,7 +218,7 @@ def test_a_version_the_patient_is_allergic_to_is_blocked_unless_overridden(patie
 
 def test_a_version_over_a_lowered_maximum_is_blocked(course, first, derek):
     newer = version_2(course, derek, ingredients=["Zinc"])
-    Ingredient.objects.filter(name="Zinc").update(max_per_ml=Decimal("0.0001"))
+    Ingredient.objects.filter(name="Zinc").update(max_per_ml=Decimal("0.001"))
 
     with pytest.raises(OverrideNeeded) as refused:
         amend_session(session=first, reason=REASON, amended_by=derek, formulation=newer)
