@@ -177,15 +177,19 @@ def record_visit_of(
     **extra,
 ) -> TreatmentSession:
     """Record `session` as its page does: done now by `by`, each planned area at its planned
-    volume, one hyaluronic acid vial (or `product`) that expires in 300 days."""
+    volume, one hyaluronic acid vial (or `product`) that expires in 300 days (a lot already
+    registered keeps its own expiry)."""
     plan = session.plan
+    product_row = ProductFactory(name=product)
+    if expiry is None and not product_row.lots.of_lot(lot_number).exists():
+        expiry = timezone.localdate() + timedelta(days=300)
     return record_visit(
         session=session,
         done_at=done_at or timezone.now(),
         practitioner=practitioner or by,
         formulation=plan.formulation,
         areas=[AdministeredArea(a.area, a.volume_ml, a.area.technique) for a in plan.areas.select_related("area")],
-        lots=[Lot(ProductFactory(name=product), lot_number, expiry or timezone.localdate() + timedelta(days=300))],
+        lots=[Lot(product_row, lot_number, expiry)],
         recorded_by=by,
         **extra,
     )

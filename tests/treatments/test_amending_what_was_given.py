@@ -10,9 +10,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from tests.factories import FormulationFactory, PatientFactory, TreatmentPlanFactory
+from tests.factories import FormulationFactory, PatientFactory, ProductFactory, TreatmentPlanFactory
 from treatments.cocktails import LineSpec, revise_formulation
-from treatments.models import Ingredient, Override, SessionAmendment, TreatmentArea, TreatmentSession
+from treatments.models import Allergen, Ingredient, Override, SessionAmendment, TreatmentArea, TreatmentSession
 from treatments.overrides import OverrideNeeded
 from treatments.plans import AreaVolume
 from treatments.records import AdministeredArea, Lot, RecordChanged, amend_session
@@ -61,7 +61,7 @@ def recorded(plan, derek, *areas, hour: int = 10) -> TreatmentSession:
         practitioner=derek,
         formulation=plan.formulation,
         areas=given(*areas),
-        lots=[Lot("HA vial", "HA-1", timezone.localdate().replace(year=2027))],
+        lots=[Lot(ProductFactory(name="HA vial"), "HA-1", timezone.localdate().replace(year=2027))],
         recorded_by=derek,
     )
 
@@ -204,7 +204,7 @@ def test_another_cocktail_than_the_courses_is_refused(patient, first, derek):
 
 def test_a_version_the_patient_is_allergic_to_is_blocked_unless_overridden(patient, course, first, derek):
     newer = version_2(course, derek)
-    patient.allergy_ingredients.add(Ingredient.objects.get(name="Vitamin C (ascorbic acid)"))
+    patient.allergens.add(Allergen.objects.own_allergen_of(Ingredient.objects.get(name="Vitamin C (ascorbic acid)")))
 
     with pytest.raises(OverrideNeeded) as refused:
         amend_session(session=first, reason=REASON, amended_by=derek, formulation=newer)

@@ -22,7 +22,7 @@ from tests.factories import (
 from tests.migrations import just_before, migrate, old_course
 from tests.treatments.test_plan_pages import plan_form
 from treatments import holds, plans
-from treatments.models import Formulation, Ingredient, Override, TreatmentPlan, TreatmentSession
+from treatments.models import Allergen, Formulation, Ingredient, Override, TreatmentPlan, TreatmentSession
 from treatments.overrides import OverrideNeeded
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -142,7 +142,7 @@ def test_a_session_of_a_course_planned_before_is_still_blocked(patient, derek):
 
 def test_a_new_block_at_a_session_still_asks_and_only_it(pregnant, derek):
     plan = overridden_course(pregnant, derek)
-    pregnant.allergy_ingredients.add(Ingredient.objects.get(name="Zinc"))
+    pregnant.allergens.add(Allergen.objects.own_allergen_of(Ingredient.objects.get(name="Zinc")))
 
     [breach] = refused_keys(lambda: record_visit_of(first_session(plan), by=derek))
 

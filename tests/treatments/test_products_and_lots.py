@@ -10,8 +10,8 @@ from django.utils import timezone
 from tests.factories import PatientFactory, ProductFactory, UserFactory, record_visit_of
 from tests.treatments.cocktail_forms import VITAMIN_B1, VITAMIN_C
 from tests.treatments.test_plan_pages import FACE, make_plan
-from treatments import safety
-from treatments.models import Lot, SessionAmendment, TreatmentArea, TreatmentSession
+from treatments import allergies
+from treatments.models import Allergen, Lot, SessionAmendment, TreatmentArea, TreatmentSession
 
 BY_THE_FIELD = "invalid-feedback"
 LABEL = "Vitamin C 10 %, ampoule 5 mL (Demo Pharma)"
@@ -143,7 +143,11 @@ def test_an_inactive_product_is_no_longer_recorded(client, derek, session, vitam
 
 def test_a_product_containing_what_the_patient_is_allergic_to_is_refused_by_its_row(client, derek, alice, session):
     thiamine = ProductFactory(name="Thiamine 50 mg/mL", presentation="ampoule 2 mL", ingredients=[VITAMIN_B1])
-    safety.set_allergies(patient=alice, ingredients=thiamine.ingredients.all(), changed_by=derek)
+    allergies.set_allergies(
+        patient=alice,
+        allergens=[Allergen.objects.own_allergen_of(i) for i in thiamine.ingredients.all()],
+        changed_by=derek,
+    )
     client.force_login(derek)
 
     response = client.post(
@@ -203,8 +207,10 @@ def test_a_recorded_sessions_page_queries_stay_flat(client, derek, session, djan
     assert len(page.context["recorded_lots"]) == lots
 
 
-# The page as it was, its recorded lots with their products in one query.
-QUERIES_OF_A_RECORDED_SESSION = 23
+# The page as it was, its recorded lots with their products in one query; the patient's
+# allergies, unverified allergies and suspected ones; the correction's areas given and
+# versions to choose; the blocks overridden for the course.
+QUERIES_OF_A_RECORDED_SESSION = 29
 
 
 # --- The picker's suggestions -----------------------------------------------------------------
@@ -386,7 +392,11 @@ def test_a_corrected_lot_goes_through_the_checks_of_a_recording(
     client, derek, alice, session, vitamin_c, row, field, message
 ):
     thiamine = ProductFactory(name="Thiamine", ingredients=[VITAMIN_B1])
-    safety.set_allergies(patient=alice, ingredients=thiamine.ingredients.all(), changed_by=derek)
+    allergies.set_allergies(
+        patient=alice,
+        allergens=[Allergen.objects.own_allergen_of(i) for i in thiamine.ingredients.all()],
+        changed_by=derek,
+    )
     record_vc_1(session, derek)
     client.force_login(derek)
 
