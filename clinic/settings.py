@@ -30,6 +30,16 @@ def env_flag(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a yes/no value; use one of {accepted}.")
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment; anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a whole number (0, 1, 2…).")
+    return int(value)
+
+
 # On for a local `make run`; every deployment sets DJANGO_DEBUG=0.
 DEBUG = env_flag("DJANGO_DEBUG", True)
 
@@ -135,13 +145,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed sign-ins for one username from one address lock it for 15 minutes; the manager
-# unlocks it sooner by deleting the attempt in the admin ("Axes: access attempts").
+# Failed sign-ins (clinic/lockout.py): five from one client (a username from one address)
+# lock that client for 15 minutes; twenty for one username within an hour, from any mix of
+# addresses, lock it everywhere except the addresses it signed in from within 90 days, until
+# the hour since the first of them is over. A refused attempt counts for nothing, so trying
+# again never lengthens a lock. The manager unlocks a user in the admin (Users → "Unlock sign-in").
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "clinic.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "clinic.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clinic.http.client_ip"
+CLINIC_USERNAME_FAILURE_LIMIT = 20
+CLINIC_USERNAME_FAILURE_WINDOW = timedelta(hours=1)
+CLINIC_KNOWN_ADDRESS_DAYS = 90
+# How many proxies stand in front of gunicorn, each adding the address it was reached from
+# to X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0: the connecting address is the
+# client's and X-Forwarded-For is ignored. See clinic/http.py: client_ip and docs/deploy.md.
+CLINIC_TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES", 0)
 
 LOGIN_URL = "login"
 LOGIN_URL_PATH = "/accounts/login/"
