@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -80,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.logs.RequestIdMiddleware",
+    "clinic.http.RefuseControlCharactersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -121,13 +124,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A web request gives up on the database within 10 seconds and answers 503 (clinic/database.py);
+# manage.py commands (migrate, backup, seed_demo) may take longer (manage.py marks them).
+RUNNING_COMMAND = os.environ.get("CLINIC_PROCESS") == "command"
+CLINIC_DB_CONNECT_TIMEOUT = env_count("DJANGO_DB_CONNECT_TIMEOUT", 3)
+CLINIC_DB_STATEMENT_TIMEOUT = (
+    env_count("DJANGO_DB_COMMAND_STATEMENT_TIMEOUT", 3600)
+    if RUNNING_COMMAND
+    else env_count("DJANGO_DB_STATEMENT_TIMEOUT", 5)
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": CLINIC_DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={CLINIC_DB_STATEMENT_TIMEOUT * 1000}",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN so concurrent writers queue instead of racing, and let
-    # readers carry on beside a writer (WAL).
+    # readers carry on beside a writer (WAL). A writer waits for the lock at most `timeout`.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": 60 if RUNNING_COMMAND else 8,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
@@ -253,6 +272,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The load balancer probes the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_flag("DJANGO_TRUST_X_FORWARDED_PROTO", False):
         # Only behind a proxy that sets this header itself; otherwise clients could forge it.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -263,14 +284,41 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # the operator chose not to join the preload list
     SECURE_REFERRER_POLICY = "same-origin"
 
-# Mesoplan's own loggers (patients.registry…) print beside Django's; Django's loggers keep
-# their own handlers, so nothing is printed twice.
+# Logs go to stderr: with debug off, one JSON object a line (clinic/logs.py) carrying the
+# request id, path and user id, never patient data. Every 5xx answer and unhandled exception
+# is logged by django.request; mailed to ADMINS too when DJANGO_ADMINS is set
+# ("Ann Martin <ann@clinic.example>, it@clinic.example").
+ADMINS = getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if os.environ.get("DJANGO_ADMINS") else []
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "clinic.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({} if DEBUG else {"formatter": "json"})},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "include_html": False},
+    },
     "loggers": {
-        app: {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False}
-        for app in ("clinic", "patients", "treatments", "scheduling", "workday", "portal")
+        # Mesoplan's own loggers (patients.registry…) print beside Django's.
+        **{
+            app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+            for app in ("clinic", "patients", "treatments", "scheduling", "workday", "portal")
+        },
+        "django.request": {
+            "handlers": ["console", *(["mail_admins"] if ADMINS else [])],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }
+# An error-reporting service, if the clinic uses one: Sentry with SENTRY_DSN (install
+# sentry-sdk beside requirements.txt; it is not required).
+if os.environ.get("SENTRY_DSN"):
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk"
+        ) from None
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], send_default_pii=False)
