@@ -65,3 +65,22 @@ def client_ip(request: HttpRequest) -> str | None:
             return address
     address, _routable = get_client_ip(request, request_header_order=["REMOTE_ADDR"])
     return address
+
+
+class HeadAsGetMiddleware:
+    """HEAD answers wherever GET does (documents, calendar feeds, pages): the view runs as
+    for GET and the body is left out, its length kept."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method != "HEAD":
+            return self.get_response(request)
+        request.method = "GET"
+        response = self.get_response(request)
+        if not response.streaming:
+            length = len(response.content)
+            response.content = b""
+            response["Content-Length"] = str(length)
+        return response

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "clinic.logs.RequestIdMiddleware",
     "clinic.http.RefuseControlCharactersMiddleware",
+    "clinic.http.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -195,9 +196,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Health data on shared front-desk screens: sessions end when the browser closes and
 # after eight idle hours at the latest.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Signed out after this many idle hours (clinic.sessions), and after a working day at most.
+# Signed out after this many idle hours (clinic.sessions), and this many hours after signing
+# in however busy (a working day).
 SESSION_IDLE_HOURS = float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8"))
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_MAX_HOURS = float(os.environ.get("DJANGO_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")
