@@ -8,13 +8,18 @@ or a network that swallows packets) cannot cancel anything, and libpq's own
 nothing; so psycopg2 waits for every answer through `wait_for_answer`, which gives up
 after CLINIC_DB_CONNECT_TIMEOUT while connecting and a second after the statement
 timeout once connected. psycopg2 then marks the connection broken and Django opens a
-new one on the next request: the app serves again as soon as the database answers."""
+new one on the next request: the app serves again as soon as the database answers.
 
+It also keeps the SQLite database file private (0600; SQLite gives its WAL files the same
+mode)."""
+
+import os
 import select
 import time
 
 import psycopg2
 from django.conf import settings
+from django.db.backends.signals import connection_created
 from psycopg2 import extensions
 
 # Once connected a statement may run until the server cancels it; the extra second lets
@@ -52,3 +57,15 @@ def wait_for_answer(connection) -> None:
 
 def install() -> None:
     extensions.set_wait_callback(wait_for_answer)
+    connection_created.connect(protect_sqlite_files)
+
+
+def protect_sqlite_files(sender, connection, **kwargs) -> None:
+    """The SQLite database and its WAL files are the owner's only (0600): they are the
+    patients' records. Run at each new connection (connection_created)."""
+    if connection.vendor != "sqlite" or connection.is_in_memory_db():
+        return
+    for suffix in ("", "-wal", "-shm"):
+        path = f"{connection.settings_dict['NAME']}{suffix}"
+        if os.path.exists(path) and os.stat(path).st_mode & 0o077:
+            os.chmod(path, 0o600)
