@@ -76,6 +76,7 @@ bench-search: $(VENV)/.dev-installed
 bench-pdf: $(VENV)/.dev-installed
 	$(BIN)/python bench/pdf.py
 
+# A consistent copy into backups/ (owner-only files); restoring: docs/deploy.md, "Backups".
 backup: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py backup
 

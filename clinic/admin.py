@@ -1,10 +1,26 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from clinic import lockout
 from clinic.models import User
 from clinic.roles import abilities_of
 
-admin.site.register(User, UserAdmin)
+
+@admin.register(User)
+class ClinicUserAdmin(UserAdmin):
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
+    def unlock_sign_in(self, request, queryset) -> None:
+        users = list(queryset)
+        for user in users:
+            lockout.unlock(username=user.get_username())
+        message = ngettext(
+            "%(count)d user may sign in again now.", "%(count)d users may sign in again now.", len(users)
+        ) % {"count": len(users)}
+        self.message_user(request, message, messages.SUCCESS)
 
 
 class ClinicalRowsAdmin:

@@ -8,3 +8,7 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         # Starts each session's inactivity clock at sign-in (a user_logged_in receiver).
         from clinic import sessions  # noqa: F401
+        from clinic.database import install
+
+        # A PostgreSQL server that stops answering gets a deadline (clinic/database.py).
+        install()

@@ -2,6 +2,7 @@
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -28,6 +29,16 @@ def env_flag(name: str, default: bool) -> bool:
         return False
     accepted = ", ".join(sorted(TRUE_WORDS | FALSE_WORDS))
     raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a yes/no value; use one of {accepted}.")
+
+
+def env_count(name: str, default: int) -> int:
+    """A whole number of at least 0 from the environment; anything else stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ImproperlyConfigured(f"{name}={os.environ[name]!r} is not a whole number (0, 1, 2…).")
+    return int(value)
 
 
 # On for a local `make run`; every deployment sets DJANGO_DEBUG=0.
@@ -70,6 +81,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "clinic.logs.RequestIdMiddleware",
+    "clinic.http.RefuseControlCharactersMiddleware",
+    "clinic.http.HeadAsGetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -111,13 +125,29 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A web request gives up on the database within 10 seconds and answers 503 (clinic/database.py);
+# manage.py commands (migrate, backup, seed_demo) may take longer (manage.py marks them).
+RUNNING_COMMAND = os.environ.get("CLINIC_PROCESS") == "command"
+CLINIC_DB_CONNECT_TIMEOUT = env_count("DJANGO_DB_CONNECT_TIMEOUT", 3)
+CLINIC_DB_STATEMENT_TIMEOUT = (
+    env_count("DJANGO_DB_COMMAND_STATEMENT_TIMEOUT", 3600)
+    if RUNNING_COMMAND
+    else env_count("DJANGO_DB_STATEMENT_TIMEOUT", 5)
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": CLINIC_DB_CONNECT_TIMEOUT,
+            "options": f"-c statement_timeout={CLINIC_DB_STATEMENT_TIMEOUT * 1000}",
+        }
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock at BEGIN so concurrent writers queue instead of racing, and let
-    # readers carry on beside a writer (WAL).
+    # readers carry on beside a writer (WAL). A writer waits for the lock at most `timeout`.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": 60 if RUNNING_COMMAND else 8,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
 
@@ -135,13 +165,27 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-# Five failed sign-ins for one username from one address lock it for 15 minutes; the manager
-# unlocks it sooner by deleting the attempt in the admin ("Axes: access attempts").
+# Failed sign-ins (clinic/lockout.py): five from one client (a username from one address)
+# lock that client for 15 minutes; twenty for one username within an hour, from any mix of
+# addresses, lock it everywhere except the addresses it signed in from within 90 days, until
+# the hour since the first of them is over. A refused attempt counts for nothing, so trying
+# again never lengthens a lock. The manager unlocks a user in the admin (Users → "Unlock sign-in").
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_HANDLER = "clinic.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "clinic.lockout.locked_out"
+AXES_CLIENT_IP_CALLABLE = "clinic.http.client_ip"
+CLINIC_USERNAME_FAILURE_LIMIT = 20
+CLINIC_USERNAME_FAILURE_WINDOW = timedelta(hours=1)
+CLINIC_KNOWN_ADDRESS_DAYS = 90
+# How many proxies stand in front of gunicorn, each adding the address it was reached from
+# to X-Forwarded-For (nginx: proxy_add_x_forwarded_for). 0: the connecting address is the
+# client's and X-Forwarded-For is ignored. See clinic/http.py: client_ip and docs/deploy.md.
+CLINIC_TRUSTED_PROXIES = env_count("DJANGO_TRUSTED_PROXIES", 0)
 
 LOGIN_URL = "login"
 LOGIN_URL_PATH = "/accounts/login/"
@@ -152,9 +196,11 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Health data on shared front-desk screens: sessions end when the browser closes and
 # after eight idle hours at the latest.
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Signed out after this many idle hours (clinic.sessions), and after a working day at most.
+# Signed out after this many idle hours (clinic.sessions), and this many hours after signing
+# in however busy (a working day).
 SESSION_IDLE_HOURS = float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8"))
-SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_MAX_HOURS = float(os.environ.get("DJANGO_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 60 * 60)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")
@@ -229,6 +275,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", True)
+    # The load balancer probes the health check over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     if env_flag("DJANGO_TRUST_X_FORWARDED_PROTO", False):
         # Only behind a proxy that sets this header itself; otherwise clients could forge it.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -239,14 +287,41 @@ if not DEBUG:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # the operator chose not to join the preload list
     SECURE_REFERRER_POLICY = "same-origin"
 
-# Mesoplan's own loggers (patients.registry…) print beside Django's; Django's loggers keep
-# their own handlers, so nothing is printed twice.
+# Logs go to stderr: with debug off, one JSON object a line (clinic/logs.py) carrying the
+# request id, path and user id, never patient data. Every 5xx answer and unhandled exception
+# is logged by django.request; mailed to ADMINS too when DJANGO_ADMINS is set
+# ("Ann Martin <ann@clinic.example>, it@clinic.example").
+ADMINS = getaddresses([os.environ.get("DJANGO_ADMINS", "")]) if os.environ.get("DJANGO_ADMINS") else []
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "clinic.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({} if DEBUG else {"formatter": "json"})},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "include_html": False},
+    },
     "loggers": {
-        app: {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO"), "propagate": False}
-        for app in ("clinic", "patients", "treatments", "scheduling", "workday", "portal")
+        # Mesoplan's own loggers (patients.registry…) print beside Django's.
+        **{
+            app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
+            for app in ("clinic", "patients", "treatments", "scheduling", "workday", "portal")
+        },
+        "django.request": {
+            "handlers": ["console", *(["mail_admins"] if ADMINS else [])],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }
+# An error-reporting service, if the clinic uses one: Sentry with SENTRY_DSN (install
+# sentry-sdk beside requirements.txt; it is not required).
+if os.environ.get("SENTRY_DSN"):
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install sentry-sdk"
+        ) from None
+    sentry_sdk.init(dsn=os.environ["SENTRY_DSN"], send_default_pii=False)

@@ -28,6 +28,24 @@ phone_validator = RegexValidator(
     r"^\+?[0-9 ().\-]{6,20}$",
     "Enter a phone number of digits, spaces, dots or dashes, optionally starting with +.",
 )
+# 2026-01-31, 31/01/2026, 31.01.26…: a date typed into the phone field.
+DATE_SHAPE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def validate_phone_digits(value: str) -> None:
+    """A phone number has 6 to 15 digits (E.164 allows 15) and is not a date."""
+    if DATE_SHAPE.fullmatch(value.strip()):
+        raise ValidationError("This looks like a date; enter a phone number.")
+    digits = len(phone_digits(value))
+    if not 6 <= digits <= 15:
+        raise ValidationError(f"A phone number has 6 to 15 digits (this one has {digits}).")
+
+
+def validate_no_control_characters(value: str) -> None:
+    """No line breaks, tabs or NUL in a name: it goes on one line of every sheet and CSV."""
+    if any(ord(character) < 32 or ord(character) == 127 for character in value):
+        raise ValidationError("Enter the name on one line, without tabs or line breaks.")
+
 
 PHONE_QUERY = re.compile(r"\+?[0-9 ().\-]+")
 DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
@@ -95,11 +113,11 @@ class Patient(models.Model):
         VI = 6, "VI: never burns"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    first_name = models.CharField(max_length=100, validators=[validate_has_a_letter])
-    last_name = models.CharField(max_length=100, validators=[validate_has_a_letter])
+    first_name = models.CharField(max_length=100, validators=[validate_has_a_letter, validate_no_control_characters])
+    last_name = models.CharField(max_length=100, validators=[validate_has_a_letter, validate_no_control_characters])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
-    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator])
+    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator, validate_phone_digits])
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True, max_length=500)
 

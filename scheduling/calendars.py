@@ -5,9 +5,11 @@ from datetime import UTC
 
 from django.conf import settings
 from django.db import transaction
+from django.dispatch import receiver
 from icalendar import Calendar, Event
 
 from clinic.models import User
+from clinic.sessions import user_deactivated
 from scheduling.models import Appointment, CalendarFeed
 
 PRODUCT_ID = "-//Mesoplan//Appointments//EN"
@@ -47,3 +49,9 @@ def renew_feed(*, practitioner: User) -> CalendarFeed:
     with transaction.atomic():
         CalendarFeed.objects.filter(practitioner=practitioner).delete()
         return CalendarFeed.objects.create(practitioner=practitioner)
+
+
+@receiver(user_deactivated)
+def revoke_feed(sender, user: User, **kwargs) -> None:
+    """A deactivated practitioner's calendar address stops serving patients' names (404)."""
+    CalendarFeed.objects.filter(practitioner=user).delete()

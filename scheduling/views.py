@@ -273,7 +273,9 @@ def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     """A practitioner's appointments from 30 days ago on; the secret token is the only key."""
-    feed = get_object_or_404(CalendarFeed.objects.select_related("practitioner"), token=token)
+    feed = get_object_or_404(
+        CalendarFeed.objects.select_related("practitioner"), token=token, practitioner__is_active=True
+    )
     appointments = (
         Appointment.objects.filter(practitioner=feed.practitioner, start__gte=timezone.now() - timedelta(days=30))
         .exclude(status=Appointment.Status.CANCELLED)

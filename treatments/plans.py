@@ -278,12 +278,17 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
     return preview
 
 
+def fitted(text: str, length: int) -> str:
+    """`text` cut to `length` characters with an ellipsis, so a derived name never overflows."""
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
 def patients_copy_of(
     template: Formulation, *, patient: Patient, created_by: User, blocks_overridden: bool = False
 ) -> Formulation:
     """The patient's own copy of a clinic template: an identical one they already have, or a
     new one (despite its blocks when the course overrides them)."""
-    name = f"{template.name} — {patient.full_name}"
+    name = fitted(f"{template.name} — {patient.full_name}", Formulation._meta.get_field("name").max_length)
     lines = [LineSpec(line.ingredient, line.amount, line.unit) for line in template.lines.all()]
     wanted = sorted((line.ingredient.pk, line.amount, line.unit) for line in lines)
     for existing in Formulation.objects.current().filter(patient=patient, name=name).prefetch_related("lines"):

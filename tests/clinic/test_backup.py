@@ -52,3 +52,8 @@ def test_a_backup_restores_the_same_patients_and_sessions(tmp_path, derek, alice
         assert result.stdout.split() == ["Archer,Baker", "1"]
     finally:
         subprocess.run(["dropdb", *server, fresh], check=True)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_is_readable_by_its_owner_only(tmp_path, derek):
+    assert backup(tmp_path).stat().st_mode & 0o777 == 0o600

@@ -24,14 +24,21 @@ class Command(BaseCommand):
         target.mkdir(parents=True, exist_ok=True)
         stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
         if connection.vendor == "sqlite":
-            path = target / f"mesoplan-{stamp}.sqlite3"
+            path = private_file(target / f"mesoplan-{stamp}.sqlite3")
             backup_sqlite(path)
         elif connection.vendor == "postgresql":
-            path = target / f"mesoplan-{stamp}.dump"
+            path = private_file(target / f"mesoplan-{stamp}.dump")
             backup_postgresql(path)
         else:
             raise CommandError(f"No backup method for {connection.vendor}.")
         self.stdout.write(str(path))
+
+
+def private_file(path: Path) -> Path:
+    """Create `path` readable by its owner only (0600) before anything is written into it:
+    a backup holds every patient's record."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return path
 
 
 def backup_sqlite(path: Path) -> None:
