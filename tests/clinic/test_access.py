@@ -59,8 +59,8 @@ ACCESS = [
     ("/sessions/{session}/skip/", [405, 405, 405, 405, 405, 405, 405]),
     ("/sessions/{session}/sign/", [405, 405, 405, 405, 405, 405, 405]),
     ("/lots/", ["login", 403, 403, 403, 200, 403, 403]),
-    ("/products/search/?q=vial", ["login", 403, 403, 403, 200, 403, 403]),
-    ("/lots/search/?product=1&q=L", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/products/search/?q=vit", ["login", 403, 403, 403, 200, 403, 403]),
+    ("/lots/search/?product=1&q=VC", ["login", 403, 403, 403, 200, 403, 403]),
     ("/adverse-events/", ["login", 403, 403, 403, 200, 403, 403]),
     ("/adverse-events/999999/", ["login", 403, 403, 403, 404, 403, 403]),
     (
