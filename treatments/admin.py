@@ -155,12 +155,22 @@ class ProductAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Lot)
-class LotAdmin(ReadOnlyAdmin):
-    """Lots are registered at recording, each once with its one expiry."""
+class LotAdmin(ClinicalRowsAdmin, SimpleHistoryAdmin):
+    """Lots are registered at recording, each once with its one expiry. Someone who treats
+    may correct a mistyped expiry here (the label is the authority; the history keeps what it
+    said before); the product and number are the lot itself and never change."""
 
     list_display = ["lot_number", "product", "expiry_date", "registered_by", "registered_at"]
     list_filter = ["product"]
     search_fields = ["lot_number", "normalised_lot_number", "product__name"]
+    fields = ["product", "lot_number", "expiry_date", "registered_by", "registered_at"]
+    readonly_fields = ["product", "lot_number", "registered_by", "registered_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # a lot is registered by the recording that first uses it
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False  # recorded sessions point at it
 
 
 @admin.register(SessionLot)

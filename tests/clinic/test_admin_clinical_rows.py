@@ -1,16 +1,16 @@
 """The admin as the clinic manager uses it: clinical rows are read-only unless one treats,
 and every change to a clinical default is in its history (who, when, what)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from clinic.roles import Role
 from patients.models import Contraindication
-from tests.factories import FormulationFactory, PatientConditionFactory, PatientFactory, UserFactory
+from tests.factories import FormulationFactory, PatientConditionFactory, PatientFactory, ProductFactory, UserFactory
 from tests.treatments.cocktail_forms import ZINC
-from treatments.models import AftercareTopic, Allergen, Allergy, Ingredient, Protocol, TreatmentArea
+from treatments.models import AftercareTopic, Allergen, Allergy, Ingredient, Lot, Protocol, TreatmentArea
 
 
 @pytest.fixture
@@ -150,3 +150,23 @@ def test_a_change_to_a_clinical_default_is_in_its_history(client, margaret, app,
     history = client.get(f"{url}history/").content.decode()
     assert margaret.get_full_name() in history
     assert label.lower() in history.lower()
+
+
+def test_a_dermatologist_corrects_a_lots_mistyped_expiry_and_its_history_keeps_the_old_one(
+    client, dermatologist_in_admin, margaret
+):
+    lot = Lot.objects.create(product=ProductFactory(name="HA vial"), lot_number="HA-1", expiry_date=date(2027, 3, 31))
+    url = f"/admin/treatments/lot/{lot.pk}/change/"
+
+    client.force_login(margaret)
+    assert client.post(url, {"expiry_date": "2027-09-30"}).status_code == 403
+    client.force_login(dermatologist_in_admin)
+    page = client.get(url).content.decode()
+    assert 'name="expiry_date"' in page and 'name="lot_number"' not in page  # the number is the lot itself
+    assert client.post(url, {"expiry_date": "2027-09-30", "lot_number": "FORGED"}).status_code == 302
+
+    lot.refresh_from_db()
+    assert (lot.lot_number, lot.expiry_date) == ("HA-1", date(2027, 9, 30))
+    before, after = lot.history.order_by("history_date")[:2]
+    assert before.expiry_date == date(2027, 3, 31) and after.history_user == dermatologist_in_admin
+    assert client.get("/admin/treatments/lot/add/").status_code == 403

@@ -140,6 +140,8 @@ class Lot(models.Model):
     registered_at = models.DateTimeField(default=timezone.now)
 
     objects = LotQuerySet.as_manager()
+    # A mistyped expiry is corrected in the admin: who changed it, when and from what, stays.
+    history = HistoricalRecords(excluded_fields=["normalised_lot_number"])
 
     class Meta:
         ordering = ["product__name", "normalised_lot_number"]
