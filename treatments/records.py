@@ -338,7 +338,7 @@ def amend_session(
             session=session, amended_by=amended_by, reason=reason.strip(), changes=diff
         )
         if "areas" in diff:
-            write_given_areas(session, given)
+            write_given_areas(session, given, amended_by=amended_by)
         if "formulation" in diff:
             session.formulation.freeze()
         if "reactions" in diff:
@@ -351,7 +351,7 @@ def amend_session(
 def corrected_lots(session: TreatmentSession, lots: list[Lot], *, amended_by: User) -> list[str] | None:
     """Put `lots` in place of the session's recorded lots, after the checks a recording on the
     session's day makes; the lots before and after by their labels, or None if they are the
-    same. The corrected use is unlinked; the amendment keeps it."""
+    same. A use taken off stays in its history, and the amendment names it."""
     if session.done_at is None:
         return None  # the field's own error says so
     day = timezone.localtime(session.done_at).date()
@@ -362,9 +362,17 @@ def corrected_lots(session: TreatmentSession, lots: list[Lot], *, amended_by: Us
     wanted = registered_lots(lots, registered_by=amended_by)
     if {use.lot_id for use in uses} == {lot.pk for lot in wanted}:
         return None
-    SessionLot.objects.filter(session=session).exclude(lot__in=wanted).delete()
-    kept = {use.lot_id for use in uses}
-    SessionLot.objects.bulk_create([SessionLot(session=session, lot=lot) for lot in wanted if lot.pk not in kept])
+    kept = {lot.pk for lot in wanted}
+    for use in uses:
+        if use.lot_id not in kept:
+            use._history_user = amended_by
+            use.delete()
+    recorded = {use.lot_id for use in uses}
+    for lot in wanted:
+        if lot.pk not in recorded:
+            use = SessionLot(session=session, lot=lot)
+            use._history_user = amended_by
+            use.save()
     return ["; ".join(sorted(str(use.lot) for use in uses)), "; ".join(sorted(str(lot) for lot in wanted))]
 
 
@@ -457,20 +465,21 @@ def areas_in_words(areas: list[AdministeredArea], with_technique: set) -> str:
     return ", ".join(words) or "none"
 
 
-def write_given_areas(session: TreatmentSession, areas: list[AdministeredArea]) -> None:
-    """Make `areas` the session's areas given; the amendment keeps what they were."""
+def write_given_areas(session: TreatmentSession, areas: list[AdministeredArea], *, amended_by: User) -> None:
+    """Make `areas` the session's areas given; the amendment keeps what they were in words,
+    and each row changed or taken off stays in its history with who did it."""
     recorded = {given.area_id: given for given in session.areas.all()}
     wanted = {given.area.pk: given for given in areas}
-    session.areas.exclude(area__in=list(wanted)).delete()
+    for area_id, row in recorded.items():
+        if area_id not in wanted:
+            row._history_user = amended_by
+            row.delete()
     for area_id, given in wanted.items():
-        row = recorded.get(area_id)
-        if row is None:
-            SessionArea.objects.create(
-                session=session, area=given.area, volume_ml=given.volume_ml, technique=given.technique
-            )
-        elif (row.volume_ml, row.technique) != (given.volume_ml, given.technique):
+        row = recorded.get(area_id) or SessionArea(session=session, area=given.area)
+        if row.pk is None or (row.volume_ml, row.technique) != (given.volume_ml, given.technique):
             row.volume_ml, row.technique = given.volume_ml, given.technique
-            row.save(update_fields=["volume_ml", "technique"])
+            row._history_user = amended_by
+            row.save()
 
 
 def sign_session(*, session: TreatmentSession, signed_by: User) -> TreatmentSession:

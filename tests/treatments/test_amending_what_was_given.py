@@ -12,7 +12,15 @@ from django.utils import timezone
 
 from tests.factories import FormulationFactory, PatientFactory, ProductFactory, TreatmentPlanFactory
 from treatments.cocktails import LineSpec, revise_formulation
-from treatments.models import Allergen, Ingredient, Override, SessionAmendment, TreatmentArea, TreatmentSession
+from treatments.models import (
+    Allergen,
+    Ingredient,
+    Override,
+    SessionAmendment,
+    SessionArea,
+    TreatmentArea,
+    TreatmentSession,
+)
 from treatments.overrides import OverrideNeeded
 from treatments.plans import AreaVolume
 from treatments.records import AdministeredArea, Lot, RecordChanged, amend_session
@@ -103,6 +111,12 @@ def test_the_areas_and_volumes_are_corrected_and_the_original_kept_in_words(firs
     amend_session(session=first, reason=REASON, amended_by=derek, areas=given(("Neck", "1.5")))
     assert as_given(first) == [("Neck", Decimal("1.50"))]
     assert first.amendments.order_by("pk").last().changes["areas"] == ["Face 3 mL, Neck 1 mL", "Neck 1.5 mL"]
+    # Clinical rows are never lost: the face as recorded, then corrected, then taken off.
+    face = SessionArea.history.filter(session=first, area=area("Face")).order_by("history_date")
+    assert [(row.history_type, row.volume_ml, row.history_user) for row in face][-2:] == [
+        ("~", Decimal("3.00"), derek),
+        ("-", Decimal("3.00"), derek),
+    ]
 
 
 def test_a_changed_technique_shows_in_the_log(first, derek):

@@ -11,7 +11,7 @@ from tests.factories import PatientFactory, ProductFactory, UserFactory, record_
 from tests.treatments.cocktail_forms import VITAMIN_B1, VITAMIN_C
 from tests.treatments.test_plan_pages import FACE, make_plan
 from treatments import allergies
-from treatments.models import Allergen, Lot, SessionAmendment, TreatmentArea, TreatmentSession
+from treatments.models import Allergen, Lot, SessionAmendment, SessionLot, TreatmentArea, TreatmentSession
 
 BY_THE_FIELD = "invalid-feedback"
 LABEL = "Vitamin C 10 %, ampoule 5 mL (Demo Pharma)"
@@ -348,8 +348,11 @@ def test_a_correction_replaces_a_lot_and_keeps_the_original_by_its_label(client,
     assert SessionAmendment.objects.get().changes == {
         "lots": [f"{LABEL}, lot VC-1 (exp. 06/2027)", f"{LABEL}, lot VC-2 (exp. 09/2027)"]
     }
-    # The first lot stays registered: another session may have used it.
+    # The first lot stays registered (another session may have used it), and its use here
+    # stays in the history with who took it off.
     assert Lot.objects.filter(lot_number="VC-1").exists()
+    [taken_off] = SessionLot.history.filter(session=session, history_type="-")
+    assert (taken_off.lot.lot_number, taken_off.history_user) == ("VC-1", derek)
     page = client.get(f"/sessions/{session.pk}/").content.decode()
     assert f"{LABEL}, lot VC-2 (exp. 09/2027)" in page
     assert f"{LABEL}, lot VC-1 (exp. 06/2027)" in page  # in the correction's log

@@ -418,6 +418,9 @@ class SessionArea(models.Model):
     )
     technique = models.CharField(max_length=20, choices=TreatmentArea.Technique.choices)
 
+    # A correction changes or takes off an area given: the row as it was stays here, with who.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["area__name"]
         constraints = [models.UniqueConstraint(fields=["session", "area"], name="session_area_once")]
@@ -431,6 +434,9 @@ class SessionLot(models.Model):
 
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="lots")
     lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="uses")
+
+    # A correction takes a lot off the record: the use as it was stays here, with who.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["lot__product__name", "lot__normalised_lot_number"]
