@@ -197,6 +197,7 @@ def lot_refusals(lots: list[Lot], *, day: date, patient: Patient) -> dict[int, d
     its expiry, an expired lot, a product with something the patient is allergic to.
     Recording and correcting both ask this."""
     known = known_lots(lots)
+    allergies = safety.product_allergy_errors(patient=patient, products=[lot.product for lot in lots])
     refusals: dict[int, dict[str, str]] = {}
     seen = set()
     for index, lot in enumerate(lots):
@@ -218,7 +219,7 @@ def lot_refusals(lots: list[Lot], *, day: date, patient: Patient) -> dict[int, d
             row["expiry_date"] = "A lot not seen before: enter its expiry as on the label."
         elif expiry < day:
             row["expiry_date"] = f"{lot.product}, lot {lot.lot_number}, expired on {expiry:%d/%m/%Y}: do not use it."
-        if allergy := safety.product_allergy_error(patient=patient, product=lot.product):
+        if allergy := allergies.get(lot.product.pk):
             row["product"] = allergy
     return {index: row for index, row in refusals.items() if row}
 

@@ -67,18 +67,31 @@ def long_date(day: date) -> str:
 
 
 def product_allergy_error(*, patient: Patient, product: Product) -> str:
-    """Why `product` may not be given to `patient`: the allergens it contains, through its
-    ingredients or declared on it, that they are allergic to; or "". The one place a product
-    meets the patient's allergies (recording and correcting ask it)."""
-    allergic = (
-        allergens_of(patient).filter(Q(ingredients__products=product) | Q(products=product)).order_by("name").distinct()
+    """Why `product` may not be given to `patient`, or "" (see `product_allergy_errors`)."""
+    return product_allergy_errors(patient=patient, products=[product]).get(product.pk, "")
+
+
+def product_allergy_errors(*, patient: Patient, products: Iterable[Product]) -> dict[int, str]:
+    """Why each of `products` may not be given to `patient`, by product: the allergens it
+    contains, through its ingredients or declared on it, that they are allergic to. Products
+    with none are left out. The one place a product meets the patient's allergies (recording
+    and correcting ask it for all their lots at once), in one query."""
+    products = {product.pk: product for product in products}
+    if not products:
+        return {}
+    found: dict[int, set[str]] = {}
+    rows = (
+        allergens_of(patient)
+        .filter(Q(ingredients__products__in=list(products)) | Q(products__in=list(products)))
+        .values_list("name", "ingredients__products", "products")
     )
-    if not allergic:
-        return ""
-    names = ", ".join(allergen.name for allergen in allergic)
-    return _("%(product)s contains %(names)s — the patient is allergic to %(names)s: do not use it.") % {
-        "product": product,
-        "names": names,
+    for name, containing, declaring in rows:
+        for product_pk in {containing, declaring} & products.keys():
+            found.setdefault(product_pk, set()).add(name)
+    return {
+        pk: _("%(product)s contains %(names)s — the patient is allergic to %(names)s: do not use it.")
+        % {"product": products[pk], "names": ", ".join(sorted(names))}
+        for pk, names in found.items()
     }
 
 
