@@ -86,6 +86,7 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     screenshot("dermatologist-5-course-booked")
 
     main.get_by_role("link", name="Record").first.click()
+    arrive(page, r"/sessions/[0-9a-f-]+/$")
     # The picker: the product as the catalogue names it, then its lot registered before,
     # whose expiry it fills in.
     page.get_by_label("Product").first.press_sequentially("hyaluronic")
