@@ -10,7 +10,7 @@ PYTEST_ARGS ?= -n auto
 CHROMIUM := /usr/bin/chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test e2e lint format check bench bench-search bench-pdf backup clean
+.PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf backup clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -65,6 +65,12 @@ format: $(VENV)/.dev-installed
 check: $(VENV)/.dev-installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check_translations
+
+# After changing texts: refresh locale/fr from the code and compile it (needs gettext), then
+# translate the new entries in locale/fr/LC_MESSAGES/django.po and run it again.
+translations: $(VENV)/.dev-installed
+	$(BIN)/python manage.py update_translations
 
 # The clinic at scale on PostgreSQL under gunicorn (see bench/run.py and docs/performance.md).
 bench: $(VENV)/.dev-installed

@@ -1,4 +1,7 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
@@ -6,6 +9,14 @@ class User(AbstractUser):
 
     What someone may do comes from their groups (see clinic.roles), not from this row.
     """
+
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of their pages. Empty: their browser's."),
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]

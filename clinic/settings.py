@@ -9,6 +9,7 @@ import dj_database_url
 import xstatic.pkg.bootstrap
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -91,6 +92,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "clinic.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.sessions.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -110,6 +112,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.navigation",
@@ -202,7 +205,17 @@ SESSION_IDLE_HOURS = float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8"))
 SESSION_MAX_HOURS = float(os.environ.get("DJANGO_SESSION_MAX_HOURS", "12"))
 SESSION_COOKIE_AGE = int(SESSION_MAX_HOURS * 60 * 60)
 
-LANGUAGE_CODE = "en-gb"
+# The languages of every page, document, email and calendar file. Staff read the one they
+# chose (remembered on their account) or else their browser's; each patient's documents are
+# in the patient's preferred language, which starts as the clinic's.
+LANGUAGES = [("en", _("English")), ("fr", _("French"))]
+CLINIC_LANGUAGE = os.environ.get("CLINIC_LANGUAGE", "en")
+if CLINIC_LANGUAGE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"CLINIC_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}.")
+LANGUAGE_CODE = CLINIC_LANGUAGE
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# English dates as in Europe (31/01/2028, weeks from Monday): see clinic/formats/en.
+FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True

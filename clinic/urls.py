@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import languages, views
 from clinic.forms import AdminSignInForm, SignInForm
 
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
+    path("language/", languages.choose_language, name="choose_language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("patients.urls")),
     path("", include("treatments.urls")),

@@ -50,8 +50,13 @@ class PatientForm(forms.ModelForm):
         if not self.instance._state.adding:
             del self.fields["confirm_not_duplicate"]
         self.fields["sex"].choices = [("", "—"), *Patient.Sex.choices]
+        # A form from before the field (an old tab, a script) keeps the language on record.
+        self.fields["preferred_language"].required = False
         if "skin_type" in self.fields:
             self.fields["skin_type"].choices = [("", "Not assessed"), *Patient.SkinType.choices]
+
+    def clean_preferred_language(self) -> str:
+        return self.cleaned_data["preferred_language"] or self.instance.preferred_language
 
     def clean_first_name(self) -> str:
         return strip_invisible(self.cleaned_data["first_name"])

@@ -97,6 +97,10 @@ class PatientQuerySet(roles.PatientRowsQuerySet):
         return self.filter(name_key=name_key(first_name, last_name), date_of_birth=date_of_birth)
 
 
+def clinic_language() -> str:
+    return settings.CLINIC_LANGUAGE
+
+
 class Patient(models.Model):
     class Sex(models.TextChoices):
         FEMALE = "female", "Female"
@@ -120,6 +124,12 @@ class Patient(models.Model):
     phone = models.CharField(max_length=30, blank=True, validators=[phone_validator, validate_phone_digits])
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True, max_length=500)
+    preferred_language = models.CharField(
+        max_length=8,
+        choices=settings.LANGUAGES,
+        default=clinic_language,
+        help_text="The language of their documents, emails and calendar invitations.",
+    )
 
     # Clinical profile: dermatologists only.
     skin_type = models.PositiveSmallIntegerField(
@@ -173,7 +183,16 @@ class Patient(models.Model):
     history = HistoricalRecords(excluded_fields=["name_key", "phone_digits", "updated_at"])
 
     # Fields the front desk may see and change; the rest of the profile is clinical.
-    CONTACT_FIELDS = ("first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address")
+    CONTACT_FIELDS = (
+        "first_name",
+        "last_name",
+        "date_of_birth",
+        "sex",
+        "phone",
+        "email",
+        "address",
+        "preferred_language",
+    )
     CLINICAL_FIELDS = (
         "skin_type",
         "allergies",

@@ -112,7 +112,11 @@ def invite_to_portal(*, patient: Patient, invited_by: User) -> User:
                 suffix += 1
                 username = f"{base}{suffix}"
             account = User(
-                username=username, first_name=patient.first_name, last_name=patient.last_name, email=patient.email
+                username=username,
+                first_name=patient.first_name,
+                last_name=patient.last_name,
+                email=patient.email,
+                language=patient.preferred_language,
             )
             account.set_unusable_password()
             account.save()

@@ -103,6 +103,7 @@ ACCESS = [
     ("/healthz", [200, 200, 200, 200, 200, 200, 200]),
     ("/accounts/login/", [200, "/", "/", "/", "/", "/", "/"]),
     ("/accounts/logout/", [405, 405, 405, 405, 405, 405, 405]),
+    ("/language/", [405, 405, 405, 405, 405, 405, 405]),
     (
         "/admin/",
         ["/admin/login/", "/admin/login/", "/admin/login/", "/admin/login/", "/admin/login/", 200, "/admin/login/"],
