@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from clinic.models import User
@@ -77,12 +78,19 @@ def areas_error(formulation: Formulation, areas) -> str:
         allowed = list(line.ingredient.allowed_areas.all())
         if allowed and (elsewhere := [a.area.name for a in areas if a.area not in allowed]):
             only = ", ".join(area.name.lower() for area in allowed)
-            problems.append(f"{line.ingredient} is for the {only} only, not the {', '.join(elsewhere).lower()}.")
+            problems.append(
+                _("%(ingredient)s is for the %(only)s only, not the %(elsewhere)s.")
+                % {"ingredient": line.ingredient, "only": only, "elsewhere": ", ".join(elsewhere).lower()}
+            )
     for given in areas:
         if given.volume_ml > given.area.max_volume_ml:
             problems.append(
-                f"{given.area}: {format_amount(given.volume_ml, Unit.ML)} is more than the "
-                f"{format_amount(given.area.max_volume_ml, Unit.ML)} this area takes in a session."
+                _("%(area)s: %(volume)s is more than the %(maximum)s this area takes in a session.")
+                % {
+                    "area": given.area,
+                    "volume": format_amount(given.volume_ml, Unit.ML),
+                    "maximum": format_amount(given.area.max_volume_ml, Unit.ML),
+                }
             )
     return " ".join(problems)
 
@@ -91,22 +99,28 @@ def check_lines(lines: list[LineSpec], *, total_volume_ml: Decimal | None) -> li
     """Problems with the cocktail as a whole, as messages; each line's own limits are
     checked by FormulationLine.clean()."""
     if not lines:
-        return ["Add at least one ingredient."]
+        return [_("Add at least one ingredient.")]
     problems = [
-        f"{ingredient} appears on {count} lines; put it on one line."
+        _("%(ingredient)s appears on %(count)s lines; put it on one line.") % {"ingredient": ingredient, "count": count}
         for ingredient, count in Counter(line.ingredient for line in lines).items()
         if count > 1
     ]
     if total_volume_ml and (strength := total_strength(lines, total_volume_ml)) > MAX_TOTAL_STRENGTH:
         problems.append(
-            f"The ingredients add up to {format_amount(round(strength / 10, 1), Unit.PERCENT)} w/v, more than the "
-            f"{format_amount(MAX_TOTAL_STRENGTH / 10, Unit.PERCENT)} a solution for injection can hold."
+            _(
+                "The ingredients add up to %(strength)s w/v, more than the %(maximum)s a solution for injection "
+                "can hold."
+            )
+            % {
+                "strength": format_amount(round(strength / 10, 1), Unit.PERCENT),
+                "maximum": format_amount(MAX_TOTAL_STRENGTH / 10, Unit.PERCENT),
+            }
         )
     measured_in_ml = millilitres(lines)
     if total_volume_ml and measured_in_ml > total_volume_ml:
         problems.append(
-            f"The lines measured in mL add up to {format_amount(measured_in_ml, Unit.ML)}, more than the total "
-            f"volume of {format_amount(total_volume_ml, Unit.ML)}."
+            _("The lines measured in mL add up to %(measured)s, more than the total volume of %(total)s.")
+            % {"measured": format_amount(measured_in_ml, Unit.ML), "total": format_amount(total_volume_ml, Unit.ML)}
         )
     return problems
 
@@ -183,7 +197,7 @@ def revise_formulation(
     with transaction.atomic():
         current = Formulation.objects.select_for_update().get(pk=formulation.pk)
         if current.next_versions.exists():
-            raise ValidationError("A newer version of this cocktail exists; edit that one.")
+            raise ValidationError(_("A newer version of this cocktail exists; edit that one."))
         if current.revising_makes_new_version:
             revised = Formulation(
                 name=name,

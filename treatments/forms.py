@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from clinic.forms import DateInput
@@ -33,6 +34,7 @@ class FormulationForm(forms.ModelForm):
     class Meta:
         model = Formulation
         fields = ["name", "indication", "total_volume_ml", "notes"]
+        labels = {"name": _("Name"), "indication": _("Indication"), "notes": _("Notes")}
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 2}),
             "total_volume_ml": forms.NumberInput(attrs={"step": "0.1", "min": "0.5", "max": "20"}),
@@ -61,9 +63,14 @@ def ingredient_limits(ingredient: Ingredient) -> str:
     """The maximums as the line editor shows them beside the amount."""
     limits = []
     if ingredient.max_per_ml is not None:
-        limits.append(f"{format_amount(ingredient.max_per_ml, ingredient.per_ml_unit)} per mL")
+        limits.append(
+            gettext("%(amount)s per mL") % {"amount": format_amount(ingredient.max_per_ml, ingredient.per_ml_unit)}
+        )
     if ingredient.max_per_session is not None:
-        limits.append(f"{format_amount(ingredient.max_per_session, ingredient.per_session_unit)} per session")
+        limits.append(
+            gettext("%(amount)s per session")
+            % {"amount": format_amount(ingredient.max_per_session, ingredient.per_session_unit)}
+        )
     return ", ".join(limits)
 
 
@@ -71,6 +78,7 @@ class FormulationLineForm(forms.ModelForm):
     class Meta:
         model = FormulationLine
         fields = ["ingredient", "amount", "unit"]
+        labels = {"ingredient": _("Ingredient"), "amount": _("Amount"), "unit": _("Unit")}
         widgets = {
             "ingredient": IngredientSelect(attrs={"class": "form-select"}),
             "amount": forms.NumberInput(attrs={"step": "any", "min": "0", "class": "form-control"}),
@@ -81,14 +89,14 @@ class FormulationLineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ingredient"].queryset = Ingredient.objects.active()
         self.fields["unit"].choices = [("", "—"), *Unit.choices]
-        self.fields["amount"].widget.attrs["aria-label"] = "Amount"
-        self.fields["unit"].widget.attrs["aria-label"] = "Unit"
-        self.fields["ingredient"].widget.attrs["aria-label"] = "Ingredient"
+        self.fields["amount"].widget.attrs["aria-label"] = gettext("Amount")
+        self.fields["unit"].widget.attrs["aria-label"] = gettext("Unit")
+        self.fields["ingredient"].widget.attrs["aria-label"] = gettext("Ingredient")
 
     def clean_amount(self) -> Decimal:
         amount = self.cleaned_data["amount"]
         if amount is not None and amount <= 0:
-            raise forms.ValidationError("Enter an amount above zero.")
+            raise forms.ValidationError(gettext("Enter an amount above zero."))
         return amount
 
 
@@ -122,7 +130,10 @@ class BaseLineFormSet(forms.BaseFormSet):
             if self._should_delete_form(form):
                 continue
             for field_errors in form.errors.values():
-                problems.extend(f"Line {number}: {message}" for message in field_errors)
+                problems.extend(
+                    gettext("Line %(number)s: %(message)s") % {"number": number, "message": message}
+                    for message in field_errors
+                )
         return problems + list(self.non_form_errors())
 
     def clean(self) -> None:
@@ -153,8 +164,12 @@ LineFormSet = forms.formset_factory(
 
 
 class FormulationFilterForm(forms.Form):
-    indication = forms.ChoiceField(choices=[("", "All indications"), *Indication.choices], required=False)
-    ingredient = forms.ModelChoiceField(queryset=Ingredient.objects.all(), required=False, empty_label="Any ingredient")
+    indication = forms.ChoiceField(
+        choices=[("", _("All indications")), *Indication.choices], required=False, label=_("Indication")
+    )
+    ingredient = forms.ModelChoiceField(
+        queryset=Ingredient.objects.all(), required=False, empty_label=_("Any ingredient"), label=_("Ingredient")
+    )
 
 
 class AcknowledgementForm(forms.Form):
@@ -162,7 +177,7 @@ class AcknowledgementForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=1000,
-        label="Why is it safe to go ahead?",
+        label=_("Why is it safe to go ahead?"),
     )
 
 
@@ -172,7 +187,7 @@ def acknowledgement_reason_field() -> forms.CharField:
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why is it safe to go ahead despite the warnings?",
+        label=_("Why is it safe to go ahead despite the warnings?"),
     )
 
 
@@ -182,7 +197,7 @@ def override_reason_field() -> forms.CharField:
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        label="Why is it right to go ahead anyway? (dermatologist's override)",
+        label=_("Why is it right to go ahead anyway? (dermatologist's override)"),
     )
 
 
@@ -199,12 +214,13 @@ class OverrideFields(forms.Form):
 
 class FormulationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, formulation: Formulation) -> str:
-        kind = "clinic template, copied for the patient" if formulation.is_template else "patient's own"
-        return f"{formulation} ({kind})"
+        if formulation.is_template:
+            return gettext("%(cocktail)s (clinic template, copied for the patient)") % {"cocktail": formulation}
+        return gettext("%(cocktail)s (patient's own)") % {"cocktail": formulation}
 
 
 class PlanForm(OverrideFields, forms.ModelForm):
-    formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label="Cocktail")
+    formulation = FormulationChoiceField(queryset=Formulation.objects.none(), label=_("Cocktail"))
     acknowledgement_reason = acknowledgement_reason_field()
 
     class Meta:
@@ -226,7 +242,14 @@ class PlanForm(OverrideFields, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 2}),
             "protocol": forms.HiddenInput,
         }
-        labels = {"maintenance_interval_days": "Maintenance every (days)", "maintenance_count": "Maintenance sessions"}
+        labels = {
+            "protocol": _("Protocol"),
+            "start_date": _("Start date"),
+            "interval_days": _("Interval days"),
+            "maintenance_interval_days": _("Maintenance every (days)"),
+            "maintenance_count": _("Maintenance sessions"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, patient, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -243,15 +266,15 @@ class PlanForm(OverrideFields, forms.ModelForm):
 
 class PlanAreaForm(forms.Form):
     area = forms.ModelChoiceField(queryset=TreatmentArea.objects.filter(active=True), widget=forms.HiddenInput)
-    included = forms.BooleanField(required=False)
+    included = forms.BooleanField(required=False, label=_("Included"))
     volume_ml = forms.DecimalField(
-        required=False, min_value=Decimal("0.1"), max_value=Decimal(20), decimal_places=2, label="mL per session"
+        required=False, min_value=Decimal("0.1"), max_value=Decimal(20), decimal_places=2, label=_("mL per session")
     )
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if cleaned.get("included") and not cleaned.get("volume_ml"):
-            self.add_error("volume_ml", "Give the volume for this area.")
+            self.add_error("volume_ml", gettext("Give the volume for this area."))
         return cleaned
 
 
@@ -273,8 +296,8 @@ class StopPlanForm(forms.Form):
     # Short enough to stand whole on each cancelled appointment ("The course was stopped: …").
     reason = forms.CharField(
         max_length=170,
-        label="Why is the course stopped?",
-        error_messages={"required": "Say why the course is stopped."},
+        label=_("Why is the course stopped?"),
+        error_messages={"required": _("Say why the course is stopped.")},
     )
 
 
@@ -307,7 +330,7 @@ class ReactionsFormMixin:
 
 
 class RecordSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
-    formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label="Cocktail version injected")
+    formulation = forms.ModelChoiceField(queryset=Formulation.objects.none(), label=_("Cocktail version injected"))
     reactions = reactions_field()
     acknowledgement_reason = acknowledgement_reason_field()
 
@@ -321,7 +344,12 @@ class RecordSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
-        labels = {"done_at": "Done at"}
+        labels = {
+            "done_at": _("Done at"),
+            "practitioner": _("Practitioner"),
+            "reaction_notes": _("Reaction notes"),
+            "notes": _("Notes"),
+        }
 
     def __init__(self, *args, session: TreatmentSession, dermatologists, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -336,9 +364,9 @@ class RecordSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
 class SessionAreaForm(forms.Form):
     area = forms.ModelChoiceField(queryset=TreatmentArea.objects.all(), widget=forms.HiddenInput)
     volume_ml = forms.DecimalField(
-        min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label="mL injected"
+        min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label=_("mL injected")
     )
-    technique = forms.ChoiceField(choices=TreatmentArea.Technique.choices)
+    technique = forms.ChoiceField(choices=TreatmentArea.Technique.choices, label=_("Technique"))
 
 
 class BaseSessionAreaFormSet(forms.BaseFormSet):
@@ -435,7 +463,7 @@ class BaseLotFormSet(forms.BaseFormSet):
         if any(self.errors):
             return
         if not [form for form in self.forms if form.cleaned_data]:
-            raise forms.ValidationError("Record the lot of each product used.")
+            raise forms.ValidationError(gettext("Record the lot of each product used."))
 
 
 LotFormSet = forms.formset_factory(LotForm, formset=BaseLotFormSet, extra=3, max_num=20, absolute_max=20)
@@ -466,16 +494,16 @@ def show_lot_refusals(formset: BaseLotFormSet, lot_rows: dict[int, dict[str, str
 
 class VersionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, formulation: Formulation) -> str:
-        return f"Version {formulation.version} — {formulation.name}"
+        return gettext("Version %(number)s — %(name)s") % {"number": formulation.version, "name": formulation.name}
 
 
 class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
     # Not sent, the version stays as recorded.
     formulation = VersionChoiceField(
-        queryset=Formulation.objects.none(), required=False, label="Cocktail version injected"
+        queryset=Formulation.objects.none(), required=False, label=_("Cocktail version injected")
     )
     reactions = reactions_field()
-    reason = forms.CharField(max_length=300, label="Why is the record corrected?")
+    reason = forms.CharField(max_length=300, label=_("Why is the record corrected?"))
     acknowledgement_reason = acknowledgement_reason_field()
     # The corrections the form was opened on: a correction made meanwhile refuses this one.
     amendments_seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
@@ -487,7 +515,7 @@ class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
         self.fields["done_at"].required = True
         self.fields["practitioner"].required = True
         self.fields["practitioner"].queryset = dermatologists
-        self.fields["practitioner"].label = "Performed by"
+        self.fields["practitioner"].label = gettext("Performed by")
         self.fields["formulation"].queryset = Formulation.objects.filter(
             lineage=self.instance.plan.formulation.lineage
         ).order_by("-version")
@@ -502,13 +530,14 @@ class AmendSessionForm(OverrideFields, ReactionsFormMixin, forms.ModelForm):
             "done_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+        labels = {"done_at": _("Done at"), "reaction_notes": _("Reaction notes"), "notes": _("Notes")}
 
 
 class GivenAreaForm(SessionAreaForm):
     """An area of the course in a correction of what was given: no volume, not given."""
 
     volume_ml = forms.DecimalField(
-        required=False, min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label="mL injected"
+        required=False, min_value=Decimal("0.01"), max_value=Decimal(20), decimal_places=2, label=_("mL injected")
     )
 
 

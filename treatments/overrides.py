@@ -17,6 +17,9 @@ from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clinic import roles
 from clinic.models import User
@@ -49,7 +52,7 @@ class OverrideNeeded(Exception):
 
 
 def short_date(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
+    return date_format(day, "d/m/Y")
 
 
 def day_of(session: TreatmentSession) -> date:
@@ -68,8 +71,17 @@ def spacing_breaches(session: TreatmentSession, day: date, rules: SeriesRules) -
             Breach(
                 Rule.SPACING,
                 f"spacing:{before.pk}:{session.pk}",
-                f"Session {session.number} may be given from {short_date(opens)}, "
-                f"{gap} days after session {before.number} (done {short_date(day_of(before))}).",
+                _(
+                    "Session %(number)s may be given from %(opens)s, %(gap)s days after session %(before)s "
+                    "(done %(done)s)."
+                )
+                % {
+                    "number": session.number,
+                    "opens": short_date(opens),
+                    "gap": gap,
+                    "before": before.number,
+                    "done": short_date(day_of(before)),
+                },
             )
         )
     after = done.filter(number__gt=session.number).order_by("number").first()
@@ -78,8 +90,8 @@ def spacing_breaches(session: TreatmentSession, day: date, rules: SeriesRules) -
             Breach(
                 Rule.SPACING,
                 f"spacing:{session.pk}:{after.pk}",
-                f"Session {after.number} was done on {short_date(day_of(after))}, less than {after_gap} days after "
-                f"{short_date(day)}.",
+                _("Session %(after)s was done on %(done)s, less than %(gap)s days after %(day)s.")
+                % {"after": after.number, "done": short_date(day_of(after)), "gap": after_gap, "day": short_date(day)},
             )
         )
     return found
@@ -100,8 +112,12 @@ def order_breaches(session: TreatmentSession) -> list[Breach]:
         Breach(
             Rule.ORDER,
             f"order:{session.pk}:{numbers.replace(', ', '-')}",
-            f"Session {numbers} of this course {'is' if len(waiting) == 1 else 'are'} not done yet: "
-            f"session {session.number} comes after.",
+            ngettext(
+                "Session %(numbers)s of this course is not done yet: session %(number)s comes after.",
+                "Session %(numbers)s of this course are not done yet: session %(number)s comes after.",
+                len(waiting),
+            )
+            % {"numbers": numbers, "number": session.number},
         )
     ]
 
@@ -132,9 +148,17 @@ def area_spacing_breaches(session: TreatmentSession, day: date, areas: Iterable[
                 Breach(
                     Rule.AREA_SPACING,
                     f"area_spacing:{session.pk}:{other.pk}",
-                    f"{shared} treated on {short_date(day_of(other))} in the patient's "
-                    f"{other.plan.get_indication_display().lower()} course: {apart} days from this session, "
-                    f"the minimum is {gap}.",
+                    _(
+                        "%(areas)s treated on %(day)s in the patient's %(indication)s course: %(apart)s days from this "
+                        "session, the minimum is %(gap)s."
+                    )
+                    % {
+                        "areas": shared,
+                        "day": short_date(day_of(other)),
+                        "indication": other.plan.get_indication_display().lower(),
+                        "apart": apart,
+                        "gap": gap,
+                    },
                 )
             )
     return found
@@ -185,8 +209,8 @@ def check_overridden(breaches: list[Breach], *, reason: str, shown: Iterable[str
     if not reason.strip() or any(breach.key not in shown for breach in breaches):
         raise OverrideNeeded(breaches)
     if not roles.is_dermatologist(by):
-        raise ValidationError({"override_reason": "Only a dermatologist may override these rules."})
-    if error := reason_error(reason, asked="Say why it is right to go ahead"):
+        raise ValidationError({"override_reason": _("Only a dermatologist may override these rules.")})
+    if error := reason_error(reason, asked=_("Say why it is right to go ahead")):
         raise ValidationError({"override_reason": error})
 
 

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -32,6 +33,8 @@ from treatments.models import (
     TreatmentArea,
     TreatmentPlan,
     TreatmentSession,
+    Unit,
+    format_amount,
 )
 from treatments.series import PlannedSession, SeriesError, SeriesRules, plan_series
 
@@ -62,9 +65,11 @@ def rules_of(plan: TreatmentPlan) -> SeriesRules:
 def check_start_date(start_date: date) -> None:
     today = timezone.localdate()
     if start_date < today - timedelta(days=START_DATE_GRACE_DAYS):
-        raise ValidationError({"start_date": f"A course cannot start more than {START_DATE_GRACE_DAYS} days ago."})
+        raise ValidationError(
+            {"start_date": _("A course cannot start more than %(days)s days ago.") % {"days": START_DATE_GRACE_DAYS}}
+        )
     if start_date > today + timedelta(days=365):
-        raise ValidationError({"start_date": "A course starts within the coming year."})
+        raise ValidationError({"start_date": _("A course starts within the coming year.")})
 
 
 def preview_dates(plan: TreatmentPlan) -> list[PlannedSession]:
@@ -80,8 +85,8 @@ def spacing_warnings(plan: TreatmentPlan) -> list[str]:
     protocol = plan.protocol
     if protocol and plan.min_days < protocol.min_days:
         return [
-            f"Sessions may come {plan.min_days} days apart; the {protocol.name.lower()} protocol advises at "
-            f"least {protocol.min_days}."
+            _("Sessions may come %(min_days)s days apart; the %(protocol)s protocol advises at least %(advised)s.")
+            % {"min_days": plan.min_days, "protocol": protocol.name.lower(), "advised": protocol.min_days}
         ]
     return []
 
@@ -94,10 +99,10 @@ def planned_volume_error(areas: list[AreaVolume], formulation: Formulation) -> s
     """The areas of a session may use the cocktail's whole volume, not more."""
     planned = planned_volume(areas)
     if planned > formulation.total_volume_ml:
-        return (
-            f"The areas add up to {planned.normalize():f} mL, more than the cocktail's "
-            f"{formulation.total_volume_ml.normalize():f} mL per session."
-        )
+        return _("The areas add up to %(planned)s, more than the cocktail's %(available)s per session.") % {
+            "planned": format_amount(planned, Unit.ML),
+            "available": format_amount(formulation.total_volume_ml, Unit.ML),
+        }
     return ""
 
 
@@ -129,16 +134,21 @@ def create_plan(
     reason raise MissingAcknowledgement, anything else ValidationError."""
     check_start_date(start_date)
     if not areas:
-        raise ValidationError({"areas": "Choose at least one area."})
+        raise ValidationError({"areas": _("Choose at least one area.")})
     if len({area.area for area in areas}) < len(areas):
-        raise ValidationError({"areas": "Each area once, please."})
+        raise ValidationError({"areas": _("Each area once, please.")})
     for area in areas:
         if area.volume_ml < Decimal("0.1"):
-            raise ValidationError({"areas": f"{area.area}: plan at least 0.1 mL."})
+            raise ValidationError(
+                {
+                    "areas": _("%(area)s: plan at least %(minimum)s.")
+                    % {"area": area.area, "minimum": format_amount(Decimal("0.1"), Unit.ML)}
+                }
+            )
     if volume_error := planned_volume_error(areas, formulation) or areas_error(formulation, areas):
         raise ValidationError({"areas": volume_error})
     if formulation.patient_id not in (None, patient.pk):
-        raise ValidationError({"formulation": "That cocktail belongs to another patient."})
+        raise ValidationError({"formulation": _("That cocktail belongs to another patient.")})
     plan = TreatmentPlan(
         patient=patient,
         prescriber=prescriber or created_by,
@@ -262,7 +272,7 @@ def preview_plan(*, patient: Patient, values: dict, areas: list[AreaVolume], dat
             preview["date_problem"] = " ".join(error.messages)
         preview["spacing_warnings"] = spacing_warnings(plan)
     elif not dates_known:
-        preview["date_problem"] = "Correct the fields marked in red to see the dates."
+        preview["date_problem"] = _("Correct the fields marked in red to see the dates.")
     if formulation := values.get("formulation"):
         findings = planning_findings(patient, formulation, values.get("start_date") or timezone.localdate())
         preview["override_keys"] = " ".join(breach.key for breach in overrides.course_block_breaches(findings))
@@ -316,7 +326,9 @@ def activate_plan(
     with transaction.atomic():
         plan = TreatmentPlan.objects.select_for_update().select_related("patient", "formulation").get(pk=plan.pk)
         if plan.status != TreatmentPlan.Status.DRAFT:
-            raise ValidationError(f"The course is {plan.get_status_display().lower()}, not a draft.")
+            raise ValidationError(
+                _("The course is %(status)s, not a draft.") % {"status": plan.get_status_display().lower()}
+            )
         findings = activation_findings(plan)
         overrides.settle_for_course(
             overrides.course_block_breaches(findings, plan),
@@ -465,11 +477,13 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
     """Stop a course: sessions not yet done are cancelled; the record stays. Their
     appointments are scheduling's: workday.visits.stop_course stops a course with them."""
     if not reason.strip():
-        raise ValidationError({"reason": "Say why the course is stopped."})
+        raise ValidationError({"reason": _("Say why the course is stopped.")})
     with transaction.atomic():
         plan = TreatmentPlan.objects.select_for_update().get(pk=plan.pk)
         if plan.status not in (TreatmentPlan.Status.ACTIVE, TreatmentPlan.Status.DRAFT):
-            raise ValidationError(f"The course is already {plan.get_status_display().lower()}.")
+            raise ValidationError(
+                _("The course is already %(status)s.") % {"status": plan.get_status_display().lower()}
+            )
         plan.status = TreatmentPlan.Status.STOPPED
         plan.stop_reason = signed(reason, stopped_by)
         plan.save(update_fields=["status", "stop_reason"])
@@ -482,7 +496,7 @@ def stop_plan(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatmen
 
 def signed(reason: str, by: User) -> str:
     """A reason as the record keeps it: who gave it and when, within its 300 characters."""
-    return f"{reason.strip()} ({by}, {timezone.localdate():%d/%m/%Y})"[:300]
+    return f"{reason.strip()} ({by}, {date_format(timezone.localdate(), 'd/m/Y')})"[:300]
 
 
 def skip_session(*, session: TreatmentSession, reason: str, skipped_by: User) -> TreatmentSession:

@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from clinic.models import User
 from clinic.reasons import reason_error
@@ -87,11 +89,13 @@ def record_session(
         session = plans.locked_session(session.pk)
         plan = session.plan
         if session.is_done:
-            raise ValidationError("This session is already recorded; correct it with an amendment.")
+            raise ValidationError(_("This session is already recorded; correct it with an amendment."))
         if plan.status != TreatmentPlan.Status.ACTIVE:
-            raise ValidationError(f"The course is {plan.get_status_display().lower()}; activate it first.")
+            raise ValidationError(
+                _("The course is %(status)s; activate it first.") % {"status": plan.get_status_display().lower()}
+            )
         if formulation.lineage != plan.formulation.lineage:
-            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
+            raise ValidationError({"formulation": _("Choose a version of this course's cocktail.")})
         day = timezone.localtime(done_at).date()
         # Every refusal at once, each by its field, so the form is corrected in one go.
         errors = {}
@@ -154,40 +158,42 @@ def done_at_error(session: TreatmentSession, done_at: datetime) -> str:
     """What is wrong with `done_at` as the time `session` was given: recording and amending
     both ask this."""
     if done_at > timezone.now() + timedelta(minutes=5):
-        return "A session cannot be recorded in the future."
+        return _("A session cannot be recorded in the future.")
     if timezone.localtime(done_at).date() < session.plan.start_date:
-        return "This is before the course started."
+        return _("This is before the course started.")
     done = session.plan.sessions.filter(status=TreatmentSession.Status.DONE).exclude(pk=session.pk)
     last_done = done.filter(number__lt=session.number).order_by("-done_at").values_list("done_at", flat=True).first()
     if last_done and done_at <= last_done:
-        return f"An earlier session was done on {as_recorded_day(last_done)}; this one comes after it."
+        return _("An earlier session was done on %(day)s; this one comes after it.") % {
+            "day": as_recorded_day(last_done)
+        }
     next_done = done.filter(number__gt=session.number).order_by("done_at").values_list("done_at", flat=True).first()
     if next_done and done_at >= next_done:
-        return f"A later session was done on {as_recorded_day(next_done)}; this one comes before it."
+        return _("A later session was done on %(day)s; this one comes before it.") % {"day": as_recorded_day(next_done)}
     return ""
 
 
 def as_recorded_day(moment: datetime) -> str:
-    return f"{timezone.localtime(moment):%d/%m/%Y %H:%M}"
+    return date_format(timezone.localtime(moment), "d/m/Y H:i")
 
 
 def recorded_areas_error(plan: TreatmentPlan, areas: list[AdministeredArea], formulation: Formulation) -> str:
     if not areas:
-        return "Record the volume injected in at least one area."
+        return _("Record the volume injected in at least one area.")
     if any(area.volume_ml <= 0 for area in areas):
-        return "Record more than 0 mL for each area given."
+        return _("Record more than 0 mL for each area given.")
     if any(area.technique not in TreatmentArea.Technique.values for area in areas):
-        return "Choose the technique used in each area."
+        return _("Choose the technique used in each area.")
     planned_areas = set(plan.areas.values_list("area_id", flat=True))
     recorded_areas = [area.area.pk for area in areas]
     if len(set(recorded_areas)) < len(recorded_areas) or not set(recorded_areas) <= planned_areas:
-        return "Record each of the course's areas once."
+        return _("Record each of the course's areas once.")
     given = sum((area.volume_ml for area in areas), Decimal(0))
     if given > formulation.total_volume_ml:
-        return (
-            f"The areas add up to {given.normalize():f} mL, more than the "
-            f"{formulation.total_volume_ml.normalize():f} mL of cocktail prepared."
-        )
+        return _("The areas add up to %(given)s, more than the %(prepared)s of cocktail prepared.") % {
+            "given": format_amount(given, Unit.ML),
+            "prepared": format_amount(formulation.total_volume_ml, Unit.ML),
+        }
     return cocktails.areas_error(formulation, areas)
 
 
@@ -205,20 +211,31 @@ def lot_refusals(lots: list[Lot], *, day: date, patient: Patient) -> dict[int, d
         key = (lot.product.pk, normalised_lot_number(lot.lot_number))
         registered = known.get(key)
         if not key[1]:
-            row["lot_number"] = "Enter the lot number printed on the label: letters or digits."
+            row["lot_number"] = _("Enter the lot number printed on the label: letters or digits.")
         elif key in seen:
-            row["lot_number"] = f"Lot {lot.lot_number} of {lot.product} is listed twice."
+            row["lot_number"] = _("Lot %(lot)s of %(product)s is listed twice.") % {
+                "lot": lot.lot_number,
+                "product": lot.product,
+            }
         seen.add(key)
         expiry = registered.expiry_date if registered else lot.expiry_date
         if registered and lot.expiry_date and lot.expiry_date != registered.expiry_date:
-            row["expiry_date"] = (
-                f"Lot {registered.lot_number} of {lot.product} is registered as expiring on "
-                f"{registered.expiry_date:%d/%m/%Y}: a lot has one expiry. Check the label, or leave the expiry empty."
-            )
+            row["expiry_date"] = _(
+                "Lot %(lot)s of %(product)s is registered as expiring on %(expiry)s: a lot has one expiry. Check the "
+                "label, or leave the expiry empty."
+            ) % {
+                "lot": registered.lot_number,
+                "product": lot.product,
+                "expiry": overrides.short_date(registered.expiry_date),
+            }
         elif expiry is None:
-            row["expiry_date"] = "A lot not seen before: enter its expiry as on the label."
+            row["expiry_date"] = _("A lot not seen before: enter its expiry as on the label.")
         elif expiry < day:
-            row["expiry_date"] = f"{lot.product}, lot {lot.lot_number}, expired on {expiry:%d/%m/%Y}: do not use it."
+            row["expiry_date"] = _("%(product)s, lot %(lot)s, expired on %(expiry)s: do not use it.") % {
+                "product": lot.product,
+                "lot": lot.lot_number,
+                "expiry": overrides.short_date(expiry),
+            }
         if allergy := allergies.get(lot.product.pk):
             row["product"] = allergy
     return {index: row for index, row in refusals.items() if row}
@@ -226,7 +243,7 @@ def lot_refusals(lots: list[Lot], *, day: date, patient: Patient) -> dict[int, d
 
 def lots_error_messages(lots: list[Lot], lot_rows: dict[int, dict[str, str]]) -> list[str]:
     if not lots:
-        return ["Record the lot of each product used."]
+        return [_("Record the lot of each product used.")]
     return [message for index in sorted(lot_rows) for message in lot_rows[index].values()]
 
 
@@ -255,10 +272,14 @@ def registered_lots(lots: list[Lot], *, registered_by: User) -> list[RegisteredL
             },
         )
         if not created and lot.expiry_date and lot.expiry_date != registered.expiry_date:
-            message = (
-                f"Lot {registered.lot_number} of {lot.product} was registered a moment ago as expiring on "
-                f"{registered.expiry_date:%d/%m/%Y}: a lot has one expiry. Check the label."
-            )
+            message = _(
+                "Lot %(lot)s of %(product)s was registered a moment ago as expiring on %(expiry)s: a lot has one "
+                "expiry. Check the label."
+            ) % {
+                "lot": registered.lot_number,
+                "product": lot.product,
+                "expiry": overrides.short_date(registered.expiry_date),
+            }
             raise RecordRefused({"lots": [message]}, {index: {"expiry_date": message}})
         result.append(registered)
     return result
@@ -291,19 +312,19 @@ def amend_session(
     labels). A new date, other areas and volumes (`areas`: every area given, as recorded),
     another version of the course's cocktail or other `lots` go through the checks of a new
     recording (`check_correction`, `corrected_lots`), with the same overrides."""
-    if error := reason_error(reason, asked="Say why the record is corrected"):
+    if error := reason_error(reason, asked=_("Say why the record is corrected")):
         raise ValidationError({"reason": error})
     unknown = set(changes) - set(AMENDABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"These cannot be amended: {', '.join(sorted(unknown))}.")
+        raise ValidationError(_("These cannot be amended: %(fields)s.") % {"fields": ", ".join(sorted(unknown))})
     with transaction.atomic():
         session = plans.locked_session(session.pk)
         if not session.is_done:
-            raise ValidationError("Only a recorded session is amended; record this one instead.")
+            raise ValidationError(_("Only a recorded session is amended; record this one instead."))
         if amendments_seen is not None and session.amendments.count() != amendments_seen:
             # Corrected by someone else since this correction's form was opened: applying it
             # would silently undo theirs.
-            raise RecordChanged("Someone corrected this record meanwhile; see their correction, then correct again.")
+            raise RecordChanged(_("Someone corrected this record meanwhile; see their correction, then correct again."))
         diff = {}
         for field, value in changes.items():
             before = getattr(session, field)
@@ -317,7 +338,7 @@ def amend_session(
             diff["areas"] = area_change
             given = areas
         if not diff:
-            raise ValidationError("Nothing was changed.")
+            raise ValidationError(_("Nothing was changed."))
         if RECHECKED & set(diff):
             check_correction(
                 session,
@@ -396,7 +417,7 @@ def check_correction(
     plan = session.plan
     if changed & {"formulation", "areas"}:
         if session.formulation.lineage != plan.formulation.lineage:
-            raise ValidationError({"formulation": "Choose a version of this course's cocktail."})
+            raise ValidationError({"formulation": _("Choose a version of this course's cocktail.")})
         if area_error := recorded_areas_error(plan, areas, session.formulation):
             raise ValidationError({"areas" if "areas" in changed else "formulation": area_error})
     day = timezone.localtime(session.done_at).date()
@@ -428,7 +449,7 @@ def check_correction(
 def check_new_date(session: TreatmentSession) -> None:
     """A corrected date's hard refusals: the ones of a new recording, and its lots unusable by then."""
     if session.done_at is None:
-        raise ValidationError({"done_at": "Enter when the session was done."})
+        raise ValidationError({"done_at": _("Enter when the session was done.")})
     if date_error := done_at_error(session, session.done_at):
         raise ValidationError({"done_at": date_error})
     day = timezone.localtime(session.done_at).date()
@@ -463,7 +484,7 @@ def areas_in_words(areas: list[AdministeredArea], with_technique: set) -> str:
         if given.area.pk in with_technique:
             text += f" ({dict(TreatmentArea.Technique.choices).get(given.technique, given.technique).lower()})"
         words.append(text)
-    return ", ".join(words) or "none"
+    return ", ".join(words) or _("none")
 
 
 def write_given_areas(session: TreatmentSession, areas: list[AdministeredArea], *, amended_by: User) -> None:
@@ -488,11 +509,16 @@ def sign_session(*, session: TreatmentSession, signed_by: User) -> TreatmentSess
     with transaction.atomic():
         session = plans.locked_session(session.pk)
         if not session.is_done:
-            raise ValidationError("Only a recorded session is signed.")
+            raise ValidationError(_("Only a recorded session is signed."))
         if signed_by != session.practitioner:
-            raise ValidationError(f"Only {session.practitioner}, who performed the session, can sign its record.")
+            raise ValidationError(
+                _("Only %(practitioner)s, who performed the session, can sign its record.")
+                % {"practitioner": session.practitioner}
+            )
         if session.signed_at:
-            raise ValidationError(f"{session.practitioner} already signed this record.")
+            raise ValidationError(
+                _("%(practitioner)s already signed this record.") % {"practitioner": session.practitioner}
+            )
         session.signed_at = timezone.now()
         session.save(update_fields=["signed_at"])
     return session
@@ -505,7 +531,7 @@ def as_recorded(value) -> str:
     if isinstance(value, datetime):
         return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, Formulation):
-        return f"Version {value.version}"
+        return _("Version %(number)s") % {"number": value.version}
     if isinstance(value, list):
         return TreatmentSession.reaction_labels(value)
     return str(value)

@@ -116,7 +116,12 @@ def check_ingredients_for_patient(
 
     def named(contraindication: Contraindication) -> str:
         limited_to = [i.name for i in contraindication.ingredients.all() if i.pk in ingredient_ids]
-        return f"{contraindication.name} (with {', '.join(limited_to)})" if limited_to else contraindication.name
+        if limited_to:
+            return _("%(contraindication)s (with %(ingredients)s)") % {
+                "contraindication": contraindication.name,
+                "ingredients": ", ".join(limited_to),
+            }
+        return contraindication.name
 
     automatic = Contraindication.objects.filter(active=True).exclude(detection="").prefetch_related("ingredients")
     for contraindication in automatic:
@@ -140,15 +145,18 @@ def check_ingredients_for_patient(
         contraindication = condition.contraindication
         if not applies(contraindication):
             continue
-        since = f" since {long_date(condition.started_on)}" if condition.started_on else ""
         notes = f" ({condition.notes})" if condition.notes else ""
         key = f"condition:{condition.pk}:{fingerprint(condition)}"
         if condition.ended_on is None or condition.ended_on >= on_date:
-            findings.append(
-                Finding(
-                    contraindication.level, key, f"{named(contraindication)}{since}{notes}.", contraindication.advice
-                )
-            )
+            if condition.started_on:
+                reason = _("%(condition)s since %(day)s%(notes)s.") % {
+                    "condition": named(contraindication),
+                    "day": long_date(condition.started_on),
+                    "notes": notes,
+                }
+            else:
+                reason = f"{named(contraindication)}{notes}."
+            findings.append(Finding(contraindication.level, key, reason, contraindication.advice))
         elif (waiting_ends := condition.waiting_period_ends_on()) > on_date:
             # An ended condition weighs as much until its waiting period is over: ending it
             # early must not turn a block into a warning.
@@ -156,8 +164,13 @@ def check_ingredients_for_patient(
                 Finding(
                     contraindication.level,
                     f"{key}:waiting",
-                    f"{named(contraindication)}{notes}: ended {long_date(condition.ended_on)}; the waiting period "
-                    f"ends on {long_date(waiting_ends)}.",
+                    _("%(condition)s%(notes)s: ended %(ended)s; the waiting period ends on %(waiting_ends)s.")
+                    % {
+                        "condition": named(contraindication),
+                        "notes": notes,
+                        "ended": long_date(condition.ended_on),
+                        "waiting_ends": long_date(waiting_ends),
+                    },
                     contraindication.advice,
                 )
             )
@@ -351,7 +364,7 @@ def dose_findings(formulation: Formulation) -> list[Finding]:
                 BLOCK,
                 f"dose:{line.pk}",
                 problem,
-                "The maximum was lowered after the cocktail was composed: revise the cocktail.",
+                _("The maximum was lowered after the cocktail was composed: revise the cocktail."),
             )
             for problem in ingredient.dose_problems(line.amount, line.unit, formulation.total_volume_ml)
         )
@@ -360,8 +373,9 @@ def dose_findings(formulation: Formulation) -> list[Finding]:
                 Finding(
                     WARN,
                     f"no_limit:{ingredient.pk}",
-                    f"{ingredient} has no maximum on record: the clinic cleared it. Check the dose.",
-                    "Enter its maximums in the catalogue, or record why this dose is safe.",
+                    _("%(ingredient)s has no maximum on record: the clinic cleared it. Check the dose.")
+                    % {"ingredient": ingredient},
+                    _("Enter its maximums in the catalogue, or record why this dose is safe."),
                 )
             )
     return findings
@@ -381,14 +395,14 @@ def acknowledge_finding(
     *, patient: Patient, formulation: Formulation, finding_key: str, reason: str, acknowledged_by: User
 ) -> SafetyAcknowledgement:
     reason = reason.strip()
-    if error := reason_error(reason, asked="Say why it is safe to go ahead"):
+    if error := reason_error(reason, asked=_("Say why it is safe to go ahead")):
         raise ValidationError({"reason": error})
     findings = check_formulation_for_patient(patient=patient, formulation=formulation, on_date=timezone.localdate())
     finding = next((f for f in findings if f.key == finding_key), None)
     if finding is None:
-        raise ValidationError({"finding_key": "This warning no longer applies; reload the page."})
+        raise ValidationError({"finding_key": _("This warning no longer applies; reload the page.")})
     if finding.is_block:
-        raise ValidationError({"finding_key": "A block cannot be overridden in Mesoplan."})
+        raise ValidationError({"finding_key": _("A block cannot be overridden in Mesoplan.")})
     if finding.acknowledgement:
         raise ValidationError({"finding_key": already_acknowledged(finding.acknowledgement)})
     try:
@@ -408,10 +422,10 @@ def acknowledge_finding(
 
 
 def already_acknowledged(acknowledgement: SafetyAcknowledgement) -> str:
-    return (
-        f"{acknowledgement.acknowledged_by} already acknowledged this warning on "
-        f"{long_date(timezone.localtime(acknowledgement.acknowledged_at).date())}; that reason stays on record."
-    )
+    return _("%(who)s already acknowledged this warning on %(day)s; that reason stays on record.") % {
+        "who": acknowledgement.acknowledged_by,
+        "day": long_date(timezone.localtime(acknowledgement.acknowledged_at).date()),
+    }
 
 
 def warnings_needing_a_reason(
@@ -443,7 +457,7 @@ def acknowledge_all(
     acknowledgements_for(patient=patient, formulation=formulation, plan=None).update(plan=plan)
     if not warnings:
         return
-    if error := reason_error(reason, asked="Say why it is safe to go ahead despite the warnings"):
+    if error := reason_error(reason, asked=_("Say why it is safe to go ahead despite the warnings")):
         raise ValidationError({"acknowledgement_reason": error})
     SafetyAcknowledgement.objects.bulk_create(
         [

@@ -10,6 +10,8 @@ previous + interval_days, each moved onto a day the clinic is open.
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 SUNDAY = 6
 # A maintenance session may fall this many days either side of its target.
 MAINTENANCE_TOLERANCE_DAYS = 14
@@ -32,15 +34,15 @@ class SeriesRules:
     def problems(self) -> list[str]:
         found = []
         if self.sessions < 1:
-            found.append("A course needs at least one session.")
+            found.append(_("A course needs at least one session."))
         if self.min_days < 1:
-            found.append("Sessions must be at least one day apart.")
+            found.append(_("Sessions must be at least one day apart."))
         if not self.min_days <= self.interval_days <= self.max_days:
-            found.append("The interval must lie between the minimum and the maximum spacing.")
+            found.append(_("The interval must lie between the minimum and the maximum spacing."))
         if len(self.closed_weekdays) >= 7:
-            found.append("The clinic must be open on at least one day of the week.")
+            found.append(_("The clinic must be open on at least one day of the week."))
         if self.maintenance_count and not self.maintenance_interval_days:
-            found.append("Maintenance sessions need an interval.")
+            found.append(_("Maintenance sessions need an interval."))
         return found
 
 
@@ -82,7 +84,7 @@ def plan_series(
     try:
         return place_sessions(rules, start, actual_dates or {}, strict, course_done, skipped, resumed_on)
     except OverflowError:
-        raise SeriesError("These dates run past the calendar's end; check the start date and the spacing.") from None
+        raise SeriesError(_("These dates run past the calendar's end; check the start date and the spacing.")) from None
 
 
 def resumed(session: PlannedSession, resumed_on: date | None, window_days: int, closed: frozenset[int]):
@@ -170,8 +172,11 @@ def spaced_session(
         latest = earliest
     if earliest > latest:
         raise SeriesError(
-            f"Session {number}: the clinic is closed on every day from {min_days} to {max_days} days after "
-            f"session {number - 1}. Widen the spacing."
+            _(
+                "Session %(number)s: the clinic is closed on every day from %(min_days)s to %(max_days)s days after "
+                "session %(previous)s. Widen the spacing."
+            )
+            % {"number": number, "min_days": min_days, "max_days": max_days, "previous": number - 1}
         )
     target = next_open_day(anchor + timedelta(days=interval_days), closed)
     if target > latest:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -83,13 +84,13 @@ class Allergen(models.Model):
     also_known_as = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Other names it is typed as, separated by commas (e.g. xylocaine for lidocaine).",
+        help_text=_("Other names it is typed as, separated by commas (e.g. xylocaine for lidocaine)."),
     )
     ingredients = models.ManyToManyField(
         Ingredient,
         blank=True,
         related_name="allergens",
-        help_text="The catalogue ingredients that are or contain it: cocktails with these are refused.",
+        help_text=_("The catalogue ingredients that are or contain it: cocktails with these are refused."),
     )
     own_ingredient = models.OneToOneField(
         Ingredient,
@@ -97,10 +98,10 @@ class Allergen(models.Model):
         null=True,
         blank=True,
         related_name="own_allergen",
-        help_text="The ingredient this allergen is, when it is one.",
+        help_text=_("The ingredient this allergen is, when it is one."),
     )
-    notes = models.TextField(blank=True, help_text="Where it is found, and the source.")
-    active = models.BooleanField(default=True, help_text="Inactive allergens are not offered for new allergies.")
+    notes = models.TextField(blank=True, help_text=_("Where it is found, and the source."))
+    active = models.BooleanField(default=True, help_text=_("Inactive allergens are not offered for new allergies."))
     allergic_patients = models.ManyToManyField(
         "patients.Patient", through="Allergy", blank=True, related_name="allergens"
     )
@@ -134,11 +135,11 @@ class Allergy(models.Model):
 
     class Meta:
         ordering = ["allergen__name"]
-        verbose_name_plural = "allergies"
+        verbose_name_plural = _("allergies")
         constraints = [models.UniqueConstraint(fields=["patient", "allergen"], name="allergy_once_per_allergen")]
 
     def __str__(self) -> str:
-        return f"Allergic to {self.allergen}"
+        return gettext("Allergic to %(allergen)s") % {"allergen": self.allergen}
 
 
 class UnverifiedAllergyQuerySet(roles.PatientRowsQuerySet):
@@ -184,7 +185,7 @@ class UnverifiedAllergy(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "unverified allergies"
+        verbose_name_plural = _("unverified allergies")
         constraints = [
             models.UniqueConstraint(fields=["patient", "key"], name="unverified_allergy_once_per_entry"),
             models.CheckConstraint(
@@ -198,7 +199,7 @@ class UnverifiedAllergy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Unverified allergy: “{self.text}”"
+        return gettext("Unverified allergy: “%(text)s”") % {"text": self.text}
 
     def get_absolute_url(self) -> str:
         return reverse("unverified_allergy", args=[self.pk])

@@ -9,24 +9,27 @@ from typing import Self
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Indication(models.TextChoices):
-    REJUVENATION = "rejuvenation", "Skin rejuvenation"
-    HAIR_LOSS = "hair_loss", "Hair loss"
-    PIGMENTATION = "pigmentation", "Pigmentation / melasma"
-    DARK_CIRCLES = "dark_circles", "Dark circles"
-    BODY = "body", "Body / cellulite"
-    OTHER = "other", "Other"
+    REJUVENATION = "rejuvenation", gettext_lazy("Skin rejuvenation")
+    HAIR_LOSS = "hair_loss", gettext_lazy("Hair loss")
+    PIGMENTATION = "pigmentation", gettext_lazy("Pigmentation / melasma")
+    DARK_CIRCLES = "dark_circles", gettext_lazy("Dark circles")
+    BODY = "body", gettext_lazy("Body / cellulite")
+    OTHER = "other", gettext_lazy("Other")
 
 
 class Unit(models.TextChoices):
     MG = "mg", "mg"
     MICROGRAM = "µg", "µg"
     ML = "mL", "mL"
-    IU = "IU", "IU"
-    PERCENT = "%", "% (w/v)"
+    IU = "IU", gettext_lazy("IU")
+    PERCENT = "%", gettext_lazy("% (w/v)")
     MG_PER_ML = "mg/mL", "mg/mL"
 
 
@@ -51,7 +54,8 @@ def convert(amount: Decimal, from_unit: str, to_unit: str) -> Decimal:
 
 
 def format_amount(amount: Decimal, unit: str) -> str:
-    return f"{Decimal(str(amount)).normalize():f} {unit}"
+    """`amount` and its unit as the page's language writes numbers: "2.5 mL", "2,5 mL"."""
+    return f"{number_format(Decimal(str(amount)).normalize())} {unit}"
 
 
 def base_unit(unit: str) -> tuple[str, Decimal]:
@@ -94,52 +98,62 @@ class Ingredient(models.Model):
     activity for the whole session's syringe, or a concentration in the mixed cocktail."""
 
     class Category(models.TextChoices):
-        VITAMIN = "vitamin", "Vitamin"
-        MINERAL = "mineral", "Mineral / trace element"
-        AMINO_ACID = "amino_acid", "Amino acid"
-        HYALURONIC_ACID = "hyaluronic_acid", "Hyaluronic acid"
-        OTHER = "other", "Other"
+        VITAMIN = "vitamin", gettext_lazy("Vitamin")
+        MINERAL = "mineral", gettext_lazy("Mineral / trace element")
+        AMINO_ACID = "amino_acid", gettext_lazy("Amino acid")
+        HYALURONIC_ACID = "hyaluronic_acid", gettext_lazy("Hyaluronic acid")
+        OTHER = "other", gettext_lazy("Other")
 
     name = models.CharField(max_length=120, unique=True)
     category = models.CharField(max_length=20, choices=Category.choices)
-    unit = models.CharField(max_length=6, choices=Unit.choices, help_text="Unit of the amounts below and of cocktails.")
+    unit = models.CharField(
+        max_length=6, choices=Unit.choices, help_text=gettext_lazy("Unit of the amounts below and of cocktails.")
+    )
     typical_amount = models.DecimalField(
-        max_digits=10, decimal_places=3, null=True, blank=True, help_text="Usual amount per session, in the unit."
+        max_digits=10,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("Usual amount per session, in the unit."),
     )
     max_per_ml = models.DecimalField(
-        "maximum per mL",
+        gettext_lazy("maximum per mL"),
         max_digits=10,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="In the unit shown beside it. Empty: none on record; each use must then be acknowledged.",
+        help_text=gettext_lazy(
+            "In the unit shown beside it. Empty: none on record; each use must then be acknowledged."
+        ),
     )
     max_per_session = models.DecimalField(
-        "maximum per session",
+        gettext_lazy("maximum per session"),
         max_digits=10,
         decimal_places=3,
         null=True,
         blank=True,
-        help_text="Strength × volume given. Empty: none on record; each use must then be acknowledged.",
+        help_text=gettext_lazy("Strength × volume given. Empty: none on record; each use must then be acknowledged."),
     )
     limits_source = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Where the maximums come from: a published source, or 'clinic choice'.",
+        help_text=gettext_lazy("Where the maximums come from: a published source, or 'clinic choice'."),
     )
     allowed_areas = models.ManyToManyField(
         "TreatmentArea",
         blank=True,
         related_name="+",
-        help_text="Only these areas may be treated with it (e.g. scalp only). Empty: any area.",
+        help_text=gettext_lazy("Only these areas may be treated with it (e.g. scalp only). Empty: any area."),
     )
-    notes = models.TextField(blank=True, help_text="Shown to dermatologists when composing a cocktail.")
-    active = models.BooleanField(default=True, help_text="Inactive ingredients cannot be added to new cocktails.")
+    notes = models.TextField(blank=True, help_text=gettext_lazy("Shown to dermatologists when composing a cocktail."))
+    active = models.BooleanField(
+        default=True, help_text=gettext_lazy("Inactive ingredients cannot be added to new cocktails.")
+    )
     contraindications = models.ManyToManyField(
         "patients.Contraindication",
         blank=True,
         related_name="ingredients",
-        help_text="Contraindications limited to cocktails containing this ingredient.",
+        help_text=gettext_lazy("Contraindications limited to cocktails containing this ingredient."),
     )
     objects = IngredientQuerySet.as_manager()
     # A clinical default: who changed a limit, when, and from what, shows in the admin's history.
@@ -172,7 +186,7 @@ class Ingredient(models.Model):
         if self.typical_amount and self.unit:
             maximum, maximum_unit = self.maximum_in_own_unit()
             if maximum is not None and convert_dose(self.typical_amount, self.unit, maximum_unit) > maximum:
-                raise ValidationError({"typical_amount": "The typical amount cannot be above the maximum."})
+                raise ValidationError({"typical_amount": _("The typical amount cannot be above the maximum.")})
 
     @property
     def per_ml_unit(self) -> str:
@@ -204,49 +218,74 @@ class Ingredient(models.Model):
         is_strength = UNIT_KIND_AND_FACTOR[unit][0] == "concentration"
         problems = []
         if self.max_per_ml is not None and per_ml > convert_dose(self.max_per_ml, self.per_ml_unit):
-            strength = typed if is_strength else f"{typed} in {volume} ({format_dose(per_ml, self.per_ml_unit)})"
+            maximum = format_amount(self.max_per_ml, self.per_ml_unit)
+            if is_strength:
+                problem = _("%(ingredient)s: %(typed)s is above the maximum per mL (%(maximum)s).")
+            else:
+                problem = _(
+                    "%(ingredient)s: %(typed)s in %(volume)s (%(per_ml)s) is above the maximum per mL (%(maximum)s)."
+                )
             problems.append(
-                f"{self}: {strength} is above the maximum per mL ({format_amount(self.max_per_ml, self.per_ml_unit)})."
+                problem
+                % {
+                    "ingredient": self,
+                    "typed": typed,
+                    "volume": volume,
+                    "per_ml": format_dose(per_ml, self.per_ml_unit),
+                    "maximum": maximum,
+                }
             )
         if self.max_per_session is not None and per_session > convert_dose(self.max_per_session, self.per_session_unit):
-            given = format_dose(per_session, self.per_session_unit)
-            given += f" in a session ({typed} × {volume})" if is_strength else " in a session"
+            if is_strength:
+                problem = _(
+                    "%(ingredient)s: %(given)s in a session (%(typed)s × %(volume)s) is above the maximum per session "
+                    "(%(maximum)s)."
+                )
+            else:
+                problem = _("%(ingredient)s: %(given)s in a session is above the maximum per session (%(maximum)s).")
             problems.append(
-                f"{self}: {given} is above the maximum per session "
-                f"({format_amount(self.max_per_session, self.per_session_unit)})."
+                problem
+                % {
+                    "ingredient": self,
+                    "given": format_dose(per_session, self.per_session_unit),
+                    "typed": typed,
+                    "volume": volume,
+                    "maximum": format_amount(self.max_per_session, self.per_session_unit),
+                }
             )
         return problems
 
 
 class TreatmentArea(models.Model):
     class Technique(models.TextChoices):
-        NAPPAGE = "nappage", "Nappage"
-        PAPULE = "papule", "Papule"
-        POINT_BY_POINT = "point_by_point", "Point by point"
-        DEEP = "deep", "Deep (body fat)"
+        NAPPAGE = "nappage", gettext_lazy("Nappage")
+        PAPULE = "papule", gettext_lazy("Papule")
+        POINT_BY_POINT = "point_by_point", gettext_lazy("Point by point")
+        DEEP = "deep", gettext_lazy("Deep (body fat)")
 
     name = models.CharField(max_length=80, unique=True)
     default_minutes = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(15), MaxValueValidator(60)], help_text="Slot length the booking suggests."
+        validators=[MinValueValidator(15), MaxValueValidator(60)],
+        help_text=gettext_lazy("Slot length the booking suggests."),
     )
     typical_volume_ml = models.DecimalField(
-        "typical volume per session (mL)",
+        gettext_lazy("typical volume per session (mL)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
     )
     max_volume_ml = models.DecimalField(
-        "most plausible volume per session (mL)",
+        gettext_lazy("most plausible volume per session (mL)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal(20),
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
-        help_text="A recorded or planned volume above this is refused as a typing error.",
+        help_text=gettext_lazy("A recorded or planned volume above this is refused as a typing error."),
     )
     technique = models.CharField(max_length=20, choices=Technique.choices)
-    depth_mm = models.DecimalField("depth (mm)", max_digits=4, decimal_places=1)
-    needle = models.CharField(max_length=40, help_text="Gauge and length, e.g. 30 G 4 mm.")
-    aftercare_notes = models.TextField(blank=True, help_text="Printed on this area's aftercare sheets.")
+    depth_mm = models.DecimalField(gettext_lazy("depth (mm)"), max_digits=4, decimal_places=1)
+    needle = models.CharField(max_length=40, help_text=gettext_lazy("Gauge and length, e.g. 30 G 4 mm."))
+    aftercare_notes = models.TextField(blank=True, help_text=gettext_lazy("Printed on this area's aftercare sheets."))
     active = models.BooleanField(default=True)
 
     history = HistoricalRecords()  # a clinical default, as the ingredients' limits

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -53,16 +55,18 @@ class Formulation(models.Model):
         "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="formulations"
     )
     total_volume_ml = models.DecimalField(
-        "total volume per session (mL)",
+        gettext_lazy("total volume per session (mL)"),
         max_digits=5,
         decimal_places=2,
         validators=[
-            MinValueValidator(Decimal("0.5"), "The total volume must be at least 0.5 mL."),
-            MaxValueValidator(Decimal(20), "The total volume must be at most 20 mL."),
+            MinValueValidator(Decimal("0.5"), gettext_lazy("The total volume must be at least 0.5 mL.")),
+            MaxValueValidator(Decimal(20), gettext_lazy("The total volume must be at most 20 mL.")),
         ],
     )
     notes = models.TextField(blank=True)
-    lineage = models.UUIDField(default=uuid.uuid4, editable=False, help_text="Shared by every version of a cocktail.")
+    lineage = models.UUIDField(
+        default=uuid.uuid4, editable=False, help_text=gettext_lazy("Shared by every version of a cocktail.")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     previous_version = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="next_versions"
@@ -70,7 +74,7 @@ class Formulation(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     frozen_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text="Set when a session first uses this version."
+        null=True, blank=True, editable=False, help_text=gettext_lazy("Set when a session first uses this version.")
     )
 
     objects = FormulationQuerySet.as_manager()
@@ -88,7 +92,9 @@ class Formulation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} (v{self.version})" if self.version > 1 else self.name
+        if self.version > 1:
+            return _("%(name)s (v%(version)s)") % {"name": self.name, "version": self.version}
+        return self.name
 
     def save(self, *args, **kwargs) -> None:
         # The one rule save() keeps: the database row of a used version never changes.
@@ -177,10 +183,13 @@ class FormulationLine(models.Model):
             return  # clean_fields() has reported it already
         ingredient = self.ingredient
         if self.amount <= 0:
-            raise ValidationError({"amount": "Enter an amount above zero."})
+            raise ValidationError({"amount": _("Enter an amount above zero.")})
         if not units_fit(self.unit, ingredient.unit):
             raise ValidationError(
-                {"unit": f"{ingredient} is measured in {ingredient.unit}; {self.unit} does not convert to it."}
+                {
+                    "unit": _("%(ingredient)s is measured in %(unit)s; %(other)s does not convert to it.")
+                    % {"ingredient": ingredient, "unit": ingredient.unit, "other": self.unit}
+                }
             )
         try:
             total_volume = self.formulation.total_volume_ml
@@ -202,7 +211,7 @@ class SafetyAcknowledgement(models.Model):
         "treatments.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="acknowledgements"
     )
     finding_key = models.CharField(max_length=80)
-    finding = models.TextField(help_text="The warning as it was shown.")
+    finding = models.TextField(help_text=gettext_lazy("The warning as it was shown."))
     reason = models.TextField()
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now)
@@ -223,7 +232,7 @@ class SafetyAcknowledgement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.finding} — acknowledged by {self.acknowledged_by}"
+        return _("%(finding)s — acknowledged by %(who)s") % {"finding": self.finding, "who": self.acknowledged_by}
 
 
 # A year between sessions is the most a course can mean; it also keeps dates computable.

@@ -9,19 +9,20 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
-from treatments.models.catalog import Indication, TreatmentArea
+from treatments.models.catalog import Indication, TreatmentArea, Unit, format_amount
 from treatments.models.cocktails import Formulation
 from treatments.models.products import Lot
 
 MAX_SPACING_DAYS = 365
-SPACING_LIMIT = MaxValueValidator(MAX_SPACING_DAYS, "At most 365 days.")
+SPACING_LIMIT = MaxValueValidator(MAX_SPACING_DAYS, gettext_lazy("At most 365 days."))
 MAINTENANCE_LIMITS = [
-    MinValueValidator(7, "Maintenance sessions must be at least 7 days apart."),
-    MaxValueValidator(2 * MAX_SPACING_DAYS, "At most 730 days."),
+    MinValueValidator(7, gettext_lazy("Maintenance sessions must be at least 7 days apart.")),
+    MaxValueValidator(2 * MAX_SPACING_DAYS, gettext_lazy("At most 730 days.")),
 ]
 
 
@@ -31,11 +32,11 @@ def spacing_errors(min_days: int | None, interval_days: int | None, max_days: in
         return {}
     if min_days > max_days:
         return {
-            "min_days": "The minimum cannot be more than the maximum.",
-            "max_days": "The maximum cannot be less than the minimum.",
+            "min_days": _("The minimum cannot be more than the maximum."),
+            "max_days": _("The maximum cannot be less than the minimum."),
         }
     if not min_days <= interval_days <= max_days:
-        return {"interval_days": "The interval must lie between the minimum and the maximum spacing."}
+        return {"interval_days": _("The interval must lie between the minimum and the maximum spacing.")}
     return {}
 
 
@@ -47,11 +48,13 @@ class Protocol(models.Model):
     sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
     interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), SPACING_LIMIT])
     min_days = models.PositiveSmallIntegerField(
-        "minimum days between sessions",
+        gettext_lazy("minimum days between sessions"),
         validators=[MinValueValidator(3), SPACING_LIMIT],
-        help_text="Closer sessions warn.",
+        help_text=gettext_lazy("Closer sessions warn."),
     )
-    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    max_days = models.PositiveSmallIntegerField(
+        gettext_lazy("maximum days between sessions"), validators=[SPACING_LIMIT]
+    )
     maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
     maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
     default_areas = models.ManyToManyField(TreatmentArea, blank=True, related_name="+")
@@ -62,7 +65,7 @@ class Protocol(models.Model):
         blank=True,
         related_name="+",
         limit_choices_to={"patient__isnull": True},
-        help_text="The clinic template a new plan starts from.",
+        help_text=gettext_lazy("The clinic template a new plan starts from."),
     )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
@@ -79,7 +82,7 @@ class Protocol(models.Model):
         if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
             raise ValidationError(errors)
         if self.maintenance_count and not self.maintenance_interval_days:
-            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+            raise ValidationError({"maintenance_interval_days": _("Give the interval of the maintenance sessions.")})
 
 
 class TreatmentPlanQuerySet(roles.PatientRowsQuerySet):
@@ -92,10 +95,10 @@ class TreatmentPlan(models.Model):
     """A course of sessions for one patient with one cocktail version."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        STOPPED = "stopped", "Stopped"
+        DRAFT = "draft", pgettext_lazy("course status", "Draft")
+        ACTIVE = "active", pgettext_lazy("course status", "Active")
+        COMPLETED = "completed", pgettext_lazy("course status", "Completed")
+        STOPPED = "stopped", pgettext_lazy("course status", "Stopped")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
@@ -104,16 +107,19 @@ class TreatmentPlan(models.Model):
     indication = models.CharField(max_length=20, choices=Indication.choices)
     formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="plans")
     sessions_planned = models.PositiveSmallIntegerField(
-        "number of sessions", validators=[MinValueValidator(1, "Plan at least one session."), MaxValueValidator(52)]
+        gettext_lazy("number of sessions"),
+        validators=[MinValueValidator(1, gettext_lazy("Plan at least one session.")), MaxValueValidator(52)],
     )
     interval_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT]
+        validators=[MinValueValidator(3, gettext_lazy("Sessions must be at least 3 days apart.")), SPACING_LIMIT]
     )
     min_days = models.PositiveSmallIntegerField(
-        "minimum days between sessions",
-        validators=[MinValueValidator(3, "Sessions must be at least 3 days apart."), SPACING_LIMIT],
+        gettext_lazy("minimum days between sessions"),
+        validators=[MinValueValidator(3, gettext_lazy("Sessions must be at least 3 days apart.")), SPACING_LIMIT],
     )
-    max_days = models.PositiveSmallIntegerField("maximum days between sessions", validators=[SPACING_LIMIT])
+    max_days = models.PositiveSmallIntegerField(
+        gettext_lazy("maximum days between sessions"), validators=[SPACING_LIMIT]
+    )
     maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
     maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
     start_date = models.DateField()
@@ -121,8 +127,8 @@ class TreatmentPlan(models.Model):
     stop_reason = models.CharField(max_length=300, blank=True)
     # A stopped course resumed: its sessions still to come are spaced from this day
     # (treatments.plans.resume_plan); the stop reason stays, for the record.
-    resumed_on = models.DateField(_("resumed on"), null=True, blank=True)
-    resume_reason = models.CharField(_("why the course was resumed"), max_length=300, blank=True)
+    resumed_on = models.DateField(gettext_lazy("resumed on"), null=True, blank=True)
+    resume_reason = models.CharField(gettext_lazy("why the course was resumed"), max_length=300, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -144,7 +150,10 @@ class TreatmentPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_indication_display()} course for {self.patient.full_name}"
+        return _("%(indication)s course for %(patient)s") % {
+            "indication": self.get_indication_display(),
+            "patient": self.patient.full_name,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("plan_detail", args=[self.pk])
@@ -153,19 +162,19 @@ class TreatmentPlan(models.Model):
         if errors := spacing_errors(self.min_days, self.interval_days, self.max_days):
             raise ValidationError(errors)
         if self.maintenance_count and not self.maintenance_interval_days:
-            raise ValidationError({"maintenance_interval_days": "Give the interval of the maintenance sessions."})
+            raise ValidationError({"maintenance_interval_days": _("Give the interval of the maintenance sessions.")})
         if self.status == self.Status.STOPPED and not self.stop_reason:
-            raise ValidationError({"stop_reason": "Say why the course was stopped."})
+            raise ValidationError({"stop_reason": _("Say why the course was stopped.")})
 
 
 class PlanArea(models.Model):
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="areas")
     area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
     volume_ml = models.DecimalField(
-        "volume per session (mL)",
+        gettext_lazy("volume per session (mL)"),
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.1"), "Plan at least 0.1 mL for an area.")],
+        validators=[MinValueValidator(Decimal("0.1"), gettext_lazy("Plan at least 0.1 mL for an area."))],
     )
 
     class Meta:
@@ -173,7 +182,7 @@ class PlanArea(models.Model):
         constraints = [models.UniqueConstraint(fields=["plan", "area"], name="plan_area_once")]
 
     def __str__(self) -> str:
-        return f"{self.area}: {self.volume_ml.normalize():f} mL"
+        return f"{self.area}: {format_amount(self.volume_ml, Unit.ML)}"
 
 
 class TreatmentSessionQuerySet(roles.PatientRowsQuerySet):
@@ -190,22 +199,22 @@ class TreatmentSession(models.Model):
     """One planned or done session of a course, and once done, what was injected."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        BOOKED = "booked", "Booked"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
-        MISSED = "missed", "Missed"
-        SKIPPED = "skipped", _("Skipped")
+        PLANNED = "planned", pgettext_lazy("session status", "Planned")
+        BOOKED = "booked", pgettext_lazy("session status", "Booked")
+        DONE = "done", pgettext_lazy("session status", "Done")
+        CANCELLED = "cancelled", pgettext_lazy("session status", "Cancelled")
+        MISSED = "missed", pgettext_lazy("session status", "Missed")
+        SKIPPED = "skipped", pgettext_lazy("session status", "Skipped")
 
     class Reaction(models.TextChoices):
-        NONE = "none", _("None")
-        REDNESS = "redness", _("Redness")
-        SWELLING = "swelling", _("Swelling")
-        BRUISING = "bruising", _("Bruising")
-        URTICARIA = "urticaria", _("Urticaria (hives)")
-        WHEEZE = "wheeze", _("Wheeze")
-        ANAPHYLAXIS = "anaphylaxis", _("Anaphylaxis")
-        OTHER = "other", _("Other (describe)")
+        NONE = "none", gettext_lazy("None")
+        REDNESS = "redness", gettext_lazy("Redness")
+        SWELLING = "swelling", gettext_lazy("Swelling")
+        BRUISING = "bruising", gettext_lazy("Bruising")
+        URTICARIA = "urticaria", gettext_lazy("Urticaria (hives)")
+        WHEEZE = "wheeze", gettext_lazy("Wheeze")
+        ANAPHYLAXIS = "anaphylaxis", gettext_lazy("Anaphylaxis")
+        OTHER = "other", gettext_lazy("Other (describe)")
 
     # Missed (its appointment was a no-show) is to book again, as planned is.
     AWAITING_BOOKING = [Status.PLANNED, Status.MISSED]
@@ -223,7 +232,7 @@ class TreatmentSession(models.Model):
     earliest_date = models.DateField()
     latest_date = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
-    skip_reason = models.CharField(_("why the session is skipped"), max_length=300, blank=True)
+    skip_reason = models.CharField(gettext_lazy("why the session is skipped"), max_length=300, blank=True)
 
     done_at = models.DateTimeField(null=True, blank=True)
     practitioner = models.ForeignKey(
@@ -235,10 +244,10 @@ class TreatmentSession(models.Model):
         null=True,
         blank=True,
         related_name="sessions",
-        help_text="The cocktail version injected; frozen from then on.",
+        help_text=gettext_lazy("The cocktail version injected; frozen from then on."),
     )
     # Several signs at once (redness and swelling), as Reaction values in the list's order.
-    reactions = models.JSONField(_("immediate reaction"), default=list, blank=True)
+    reactions = models.JSONField(gettext_lazy("immediate reaction"), default=list, blank=True)
     reaction_notes = models.CharField(max_length=300, blank=True)
     notes = models.TextField(blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
@@ -281,8 +290,11 @@ class TreatmentSession(models.Model):
         ]
 
     def __str__(self) -> str:
-        kind = "maintenance session" if self.maintenance else "session"
-        return f"{kind.capitalize()} {self.number} of {self.plan.patient.full_name}'s course"
+        if self.maintenance:
+            text = _("Maintenance session %(number)s of %(patient)s's course")
+        else:
+            text = _("Session %(number)s of %(patient)s's course")
+        return text % {"number": self.number, "patient": self.plan.patient.full_name}
 
     def get_absolute_url(self) -> str:
         return reverse("session_detail", args=[self.pk])
@@ -396,9 +408,9 @@ class TreatmentSession(models.Model):
         """Why this session can take no appointment: done, cancelled, skipped, or its course
         not active; empty otherwise. One booked already is a clash, which booking reports."""
         if self.status not in self.STILL_TO_COME:
-            return f"That session is {self.get_status_display().lower()}."
+            return _("That session is %(status)s.") % {"status": self.get_status_display().lower()}
         if self.plan.status != TreatmentPlan.Status.ACTIVE:
-            return "That course is not active."
+            return _("That course is not active.")
         return ""
 
 
@@ -414,7 +426,10 @@ class SessionArea(models.Model):
     session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="areas")
     area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
     volume_ml = models.DecimalField(
-        "volume injected (mL)", max_digits=5, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+        gettext_lazy("volume injected (mL)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     technique = models.CharField(max_length=20, choices=TreatmentArea.Technique.choices)
 
@@ -426,7 +441,7 @@ class SessionArea(models.Model):
         constraints = [models.UniqueConstraint(fields=["session", "area"], name="session_area_once")]
 
     def __str__(self) -> str:
-        return f"{self.area}: {self.volume_ml.normalize():f} mL, {self.get_technique_display().lower()}"
+        return f"{self.area}: {format_amount(self.volume_ml, Unit.ML)}, {self.get_technique_display().lower()}"
 
 
 class SessionLot(models.Model):
@@ -452,25 +467,25 @@ class SessionAmendment(models.Model):
     amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     amended_at = models.DateTimeField(default=timezone.now)
     reason = models.CharField(max_length=300)
-    changes = models.JSONField(help_text="Field name to [value before, value after].")
+    changes = models.JSONField(help_text=gettext_lazy("Field name to [value before, value after]."))
 
     # What the correction log calls each field it keeps.
     FIELD_LABELS = {
-        "done_at": _("Done at"),
-        "practitioner": _("Performed by"),
-        "formulation": _("Cocktail version"),
-        "areas": _("Areas and volumes"),
-        "lots": _("Products and lots"),
-        "reactions": _("Immediate reaction"),
-        "reaction_notes": _("Reaction notes"),
-        "notes": _("Notes"),
+        "done_at": gettext_lazy("Done at"),
+        "practitioner": gettext_lazy("Performed by"),
+        "formulation": gettext_lazy("Cocktail version"),
+        "areas": gettext_lazy("Areas and volumes"),
+        "lots": gettext_lazy("Products and lots"),
+        "reactions": gettext_lazy("Immediate reaction"),
+        "reaction_notes": gettext_lazy("Reaction notes"),
+        "notes": gettext_lazy("Notes"),
     }
 
     class Meta:
         ordering = ["amended_at"]
 
     def __str__(self) -> str:
-        return f"Amendment of {self.session} by {self.amended_by}"
+        return _("Amendment of %(session)s by %(who)s") % {"session": self.session, "who": self.amended_by}
 
     @property
     def readable_changes(self) -> list[tuple[str, str, str]]:

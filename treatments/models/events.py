@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -54,7 +55,7 @@ class SuspectedAllergy(models.Model):
 
     class Meta:
         ordering = ["-suspected_at"]
-        verbose_name_plural = "suspected allergies"
+        verbose_name_plural = _("suspected allergies")
         constraints = [
             models.UniqueConstraint(fields=["session"], name="one_suspected_allergy_per_session"),
             models.CheckConstraint(
@@ -64,7 +65,10 @@ class SuspectedAllergy(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Suspected allergy after session {self.session.number} of {self.patient.full_name}'s course"
+        return _("Suspected allergy after session %(number)s of %(patient)s's course") % {
+            "number": self.session.number,
+            "patient": self.patient.full_name,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("suspected_allergy", args=[self.pk])
@@ -136,7 +140,7 @@ class AdverseEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} after session {self.session.number}"
+        return _("%(type)s after session %(number)s") % {"type": self.get_type_display(), "number": self.session.number}
 
     def get_absolute_url(self) -> str:
         return reverse("adverse_event_edit", args=[self.pk])
@@ -165,7 +169,7 @@ def onset_error(session: TreatmentSession, onset: date | None) -> str:
         return ""
     given_on = timezone.localtime(session.done_at).date()
     if onset < given_on:
-        return _("The onset cannot be before the session (%(day)s).") % {"day": f"{given_on:%d/%m/%Y}"}
+        return _("The onset cannot be before the session (%(day)s).") % {"day": date_format(given_on, "d/m/Y")}
     if onset > timezone.localdate():
         return _("The onset cannot be in the future.")
     return ""

@@ -3,6 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from treatments.models.courses import TreatmentPlan, TreatmentSession
 
@@ -17,10 +19,10 @@ class Override(models.Model):
     names the block, so it covers that block at each of the course's sessions and no other."""
 
     class Rule(models.TextChoices):
-        SPACING = "spacing", "Closer than the course's minimum spacing"
-        ORDER = "order", "Out of course order"
-        AREA_SPACING = "area_spacing", "Same area treated in another course too recently"
-        BLOCK = "block", "Safety block"
+        SPACING = "spacing", gettext_lazy("Closer than the course's minimum spacing")
+        ORDER = "order", gettext_lazy("Out of course order")
+        AREA_SPACING = "area_spacing", gettext_lazy("Same area treated in another course too recently")
+        BLOCK = "block", gettext_lazy("Safety block")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="overrides")
@@ -28,9 +30,11 @@ class Override(models.Model):
         TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="overrides"
     )
     rule = models.CharField(max_length=20, choices=Rule.choices)
-    finding = models.CharField(max_length=500, help_text="What the rule said, as the dermatologist read it.")
+    finding = models.CharField(
+        max_length=500, help_text=gettext_lazy("What the rule said, as the dermatologist read it.")
+    )
     finding_key = models.CharField(
-        max_length=120, blank=True, default="", help_text="The safety finding a block override answers."
+        max_length=120, blank=True, default="", help_text=gettext_lazy("The safety finding a block override answers.")
     )
     reason = models.TextField(max_length=1000)
     overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -46,7 +50,7 @@ class Override(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_rule_display()} overridden by {self.overridden_by}"
+        return _("%(rule)s overridden by %(who)s") % {"rule": self.get_rule_display(), "who": self.overridden_by}
 
     @property
     def is_for_the_course(self) -> bool:

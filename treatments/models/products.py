@@ -10,6 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -150,7 +152,11 @@ class Lot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.product}, lot {self.lot_number} (exp. {self.expiry_date:%m/%Y})"
+        return gettext("%(product)s, lot %(lot)s (exp. %(expiry)s)") % {
+            "product": self.product,
+            "lot": self.lot_number,
+            "expiry": date_format(self.expiry_date, "m/Y"),
+        }
 
     def save(self, *args, **kwargs) -> None:
         self.normalised_lot_number = normalised_lot_number(self.lot_number)

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic.http import validate_int, validate_uuid
@@ -58,7 +59,9 @@ def save_composition(form, lines, write) -> Formulation | None:
         return write()
     except CocktailBlocked as blocked:
         form.add_error(
-            None, "This cocktail cannot be given to this patient: " + " ".join(f.reason for f in blocked.findings)
+            None,
+            _("This cocktail cannot be given to this patient: %(reasons)s")
+            % {"reasons": " ".join(f.reason for f in blocked.findings)},
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -85,7 +88,9 @@ def formulation_new(request: HttpRequest) -> HttpResponse:
     initial_lines = []
     if starting_point:
         initial.update(
-            name=f"{starting_point.name} — {patient.full_name}" if patient else f"{starting_point.name} (copy)",
+            name=f"{starting_point.name} — {patient.full_name}"
+            if patient
+            else _("%(name)s (copy)") % {"name": starting_point.name},
             indication=starting_point.indication,
             total_volume_ml=starting_point.total_volume_ml,
             notes=starting_point.notes,
@@ -106,7 +111,7 @@ def formulation_new(request: HttpRequest) -> HttpResponse:
         ),
     )
     if formulation:
-        messages.success(request, f"{formulation.name} is saved.")
+        messages.success(request, _("%(name)s is saved.") % {"name": formulation.name})
         return redirect(formulation)
     context = composition_context(request, form, lines, patient=patient, starting_point=starting_point)
     return render(request, "treatments/formulation_form.html", context)
@@ -117,7 +122,7 @@ def formulation_new(request: HttpRequest) -> HttpResponse:
 def formulation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formulation = get_formulation_for_user(request.user, pk)
     if formulation.next_versions.exists():
-        messages.info(request, "That is an older version; this is the latest.")
+        messages.info(request, _("That is an older version; this is the latest."))
         return redirect(formulation.versions()[-1])
     initial = {
         "name": formulation.name,
@@ -143,10 +148,12 @@ def formulation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if revised:
         if revised.pk != formulation.pk:
             messages.success(
-                request, f"Saved as version {revised.version}; version {formulation.version} stays as it was used."
+                request,
+                _("Saved as version %(new)s; version %(old)s stays as it was used.")
+                % {"new": revised.version, "old": formulation.version},
             )
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
         return redirect(revised)
     context = composition_context(request, form, lines, patient=formulation.patient, editing=formulation)
     return render(request, "treatments/formulation_form.html", context)
@@ -224,7 +231,7 @@ def formulation_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, "Warning acknowledged; your reason is on record.")
+            messages.success(request, _("Warning acknowledged; your reason is on record."))
     else:
-        messages.error(request, "Say why it is safe to go ahead before acknowledging the warning.")
+        messages.error(request, _("Say why it is safe to go ahead before acknowledging the warning."))
     return redirect(formulation)

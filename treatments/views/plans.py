@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_weasyprint import WeasyTemplateResponse
 
@@ -57,7 +59,15 @@ def plan_new(request: HttpRequest) -> HttpResponse:
         if form_valid and areas_valid:
             plan = create_plan_from_forms(request, form, areas, patient)
             if plan:
-                messages.success(request, f"The course is planned: {plan.sessions_planned} sessions.")
+                messages.success(
+                    request,
+                    ngettext(
+                        "The course is planned: %(count)s session.",
+                        "The course is planned: %(count)s sessions.",
+                        plan.sessions_planned,
+                    )
+                    % {"count": plan.sessions_planned},
+                )
                 return redirect(plan)
     context = {
         "patient": patient,
@@ -100,7 +110,8 @@ def create_plan_from_forms(request: HttpRequest, form: PlanForm, areas, patient:
     except safety.MissingAcknowledgement as missing:
         form.add_error(
             "acknowledgement_reason",
-            "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
+            _("Record why it is safe to go ahead despite: %(warnings)s")
+            % {"warnings": " ".join(f.reason for f in missing.findings)},
         )
     except ValidationError as error:
         add_error_by_field(form, error)
@@ -160,7 +171,8 @@ def plan_activate(request: HttpRequest, pk: UUID) -> HttpResponse:
     except safety.MissingAcknowledgement as missing:
         messages.error(
             request,
-            "Acknowledge these warnings on the cocktail's page first: " + " ".join(f.reason for f in missing.findings),
+            _("Acknowledge these warnings on the cocktail's page first: %(warnings)s")
+            % {"warnings": " ".join(f.reason for f in missing.findings)},
         )
     except ValidationError as error:
         if "override_reason" in getattr(error, "error_dict", {}):
@@ -168,13 +180,15 @@ def plan_activate(request: HttpRequest, pk: UUID) -> HttpResponse:
             return activation_page(request, plan, form, override_keys=form.cleaned_data["overridden_rules"])
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The course is started.")
+        messages.success(request, _("The course is started."))
     return redirect(plan)
 
 
 def activation_page(request: HttpRequest, plan: TreatmentPlan, form: OverrideFields, *, override_keys: str = ""):
     if plan.status != TreatmentPlan.Status.DRAFT:
-        messages.error(request, f"The course is {plan.get_status_display().lower()}, not a draft.")
+        messages.error(
+            request, _("The course is %(status)s, not a draft.") % {"status": plan.get_status_display().lower()}
+        )
         return redirect(plan)
     blocks = overrides.course_block_breaches(plans.activation_findings(plan), plan)
     context = {
@@ -189,11 +203,12 @@ def activation_page(request: HttpRequest, plan: TreatmentPlan, form: OverrideFie
 def ask_for_override(form, needed: overrides.OverrideNeeded) -> None:
     form.add_error(
         "override_reason",
-        "Refused: "
-        + " ".join(breach.message for breach in needed.breaches)
-        + " A dermatologist may go ahead anyway, for this course, by writing why here.",
+        _("Refused: %(breaches)s A dermatologist may go ahead anyway, for this course, by writing why here.")
+        % {"breaches": " ".join(breach.message for breach in needed.breaches)},
     )
 
 
 def cannot_be_given(blocked: CocktailBlocked) -> str:
-    return "This cocktail cannot be given: " + " ".join(finding.reason for finding in blocked.findings)
+    return _("This cocktail cannot be given: %(reasons)s") % {
+        "reasons": " ".join(finding.reason for finding in blocked.findings)
+    }

@@ -6,6 +6,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_weasyprint import WeasyTemplateResponse
 
@@ -54,5 +55,5 @@ def no_sheet_page(request: HttpRequest, session) -> HttpResponse:
 def aftercare_handed_over(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     documents.record_paper_handover(session=session, by=request.user, ip_address=client_ip(request))
-    messages.success(request, "Recorded: the aftercare sheet was handed over on paper.")
+    messages.success(request, _("Recorded: the aftercare sheet was handed over on paper."))
     return redirect(request.POST.get("next") if request.POST.get("next") == "/today/" else session)
