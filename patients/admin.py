@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import ClinicalRowsAdmin
@@ -30,7 +31,7 @@ class PatientAdmin(SimpleHistoryAdmin):
         ),
         (_("Consent"), {"fields": ["consent_signed_on", "consent_recorded_by"]}),
         (_("Portal and record"), {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
-        (_("Archive"), {"fields": ["archived_at", "archived_by"]}),
+        (pgettext_lazy("admin section", "Archive"), {"fields": ["archived_at", "archived_by"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:

@@ -5,7 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clinic.models import User
 from clinic.roles import Role
@@ -41,7 +41,7 @@ class AppointmentForm(forms.Form):
     patient = forms.ModelChoiceField(queryset=Patient.objects.none(), widget=forms.HiddenInput, to_field_name="pk")
     practitioner = forms.ModelChoiceField(queryset=User.objects.none())
     room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
-    start = LocalDateTimeField(label=gettext_lazy("Start"))
+    start = LocalDateTimeField(label=pgettext_lazy("appointment", "Start"))
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, label=gettext_lazy("Length"))
     session = forms.ModelChoiceField(
         queryset=TreatmentSession.objects.none(),

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -149,7 +149,7 @@ class Appointment(models.Model):
     class Status(models.TextChoices):
         BOOKED = "booked", gettext_lazy("Booked")
         CHECKED_IN = "checked_in", gettext_lazy("Checked in")
-        DONE = "done", gettext_lazy("Done")
+        DONE = "done", pgettext_lazy("appointment", "Done")
         CANCELLED = "cancelled", gettext_lazy("Cancelled")
         NO_SHOW = "no_show", gettext_lazy("No-show")
 
@@ -285,7 +285,12 @@ STATUS_ACTIONS = {
         gettext_lazy("Checked in"),
         gettext_lazy("Check in"),
     ),
-    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, gettext_lazy("Done"), gettext_lazy("Done")),
+    "done": (
+        Appointment.Status.CHECKED_IN,
+        Appointment.Status.DONE,
+        pgettext_lazy("appointment", "Done"),
+        pgettext_lazy("appointment", "Done"),
+    ),
     "no_show": (
         Appointment.Status.BOOKED,
         Appointment.Status.NO_SHOW,
