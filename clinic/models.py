@@ -18,7 +18,7 @@ class User(AbstractUser):
         help_text=_("The language of their pages. Empty: their browser's."),
     )
 
-    class Meta:
+    class Meta(AbstractUser.Meta):
         ordering = ["last_name", "first_name", "username"]
 
     def __str__(self) -> str:

@@ -13,12 +13,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    DERMATOLOGIST = "dermatologist", "Dermatologist"
-    FRONT_DESK = "front_desk", "Front desk"
-    PATIENT = "patient", "Patient"
+    DERMATOLOGIST = "dermatologist", _("Dermatologist")
+    FRONT_DESK = "front_desk", _("Front desk")
+    PATIENT = "patient", _("Patient")
 
 
 def roles_of(user) -> frozenset[str]:

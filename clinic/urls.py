@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from clinic import languages, views
 from clinic.forms import AdminSignInForm, SignInForm
@@ -25,6 +26,6 @@ urlpatterns = [
 
 handler500 = "clinic.views.server_error"
 
-admin.site.site_header = "Mesoplan administration"
+admin.site.site_header = _("Mesoplan administration")
 admin.site.login_form = AdminSignInForm
 admin.site.site_title = "Mesoplan"

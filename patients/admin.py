@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import ClinicalRowsAdmin
@@ -15,9 +17,9 @@ class PatientAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["portal_user"]
     fieldsets = [
         (None, {"fields": ["id", "first_name", "last_name", "date_of_birth", "sex"]}),
-        ("Contact", {"fields": ["phone", "email", "address"]}),
+        (_("Contact"), {"fields": ["phone", "email", "address"]}),
         (
-            "Clinical profile",
+            _("Clinical profile"),
             {
                 "fields": [
                     "skin_type",
@@ -27,9 +29,9 @@ class PatientAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        ("Consent", {"fields": ["consent_signed_on", "consent_recorded_by"]}),
-        ("Portal and record", {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
-        ("Archive", {"fields": ["archived_at", "archived_by"]}),
+        (_("Consent"), {"fields": ["consent_signed_on", "consent_recorded_by"]}),
+        (_("Portal and record"), {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
+        (pgettext_lazy("admin section", "Archive"), {"fields": ["archived_at", "archived_by"]}),
     ]
 
     def get_readonly_fields(self, request, obj=None) -> list[str]:

@@ -3,6 +3,8 @@ import unicodedata
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.forms import DateInput
 from patients.models import Contraindication, Patient, PatientCondition
@@ -26,7 +28,7 @@ class PatientForm(forms.ModelForm):
     confirm_not_duplicate = forms.BooleanField(
         required=False,
         widget=forms.HiddenInput,
-        label="This is a different person: register anyway",
+        label=gettext_lazy("This is a different person: register anyway"),
     )
 
     class Meta:
@@ -53,7 +55,7 @@ class PatientForm(forms.ModelForm):
         # A form from before the field (an old tab, a script) keeps the language on record.
         self.fields["preferred_language"].required = False
         if "skin_type" in self.fields:
-            self.fields["skin_type"].choices = [("", "Not assessed"), *Patient.SkinType.choices]
+            self.fields["skin_type"].choices = [("", _("Not assessed")), *Patient.SkinType.choices]
 
     def clean_preferred_language(self) -> str:
         return self.cleaned_data["preferred_language"] or self.instance.preferred_language
@@ -84,13 +86,15 @@ class PatientForm(forms.ModelForm):
         links = format_html_join(
             ", ",
             '<a href="{}">{}{}</a>',
-            ((reverse("patient_chart", args=[p.pk]), p, " (archived)" if p.is_archived else "") for p in duplicates),
+            ((reverse("patient_chart", args=[p.pk]), p, _(" (archived)") if p.is_archived else "") for p in duplicates),
         )
         self.add_error(
             "confirm_not_duplicate",
             format_html(
-                "A patient with this name and date of birth is already registered: {}. "
-                "Open their chart instead, or tick this box if this is a different person.",
+                _(
+                    "A patient with this name and date of birth is already registered: {}. "
+                    "Open their chart instead, or tick this box if this is a different person."
+                ),
                 links,
             ),
         )
@@ -108,7 +112,7 @@ class ConditionForm(forms.ModelForm):
         model = PatientCondition
         fields = ["contraindication", "started_on", "ended_on", "notes"]
         widgets = {"started_on": DateInput(), "ended_on": DateInput()}
-        labels = {"contraindication": "Condition"}
+        labels = {"contraindication": gettext_lazy("Condition")}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -116,4 +120,4 @@ class ConditionForm(forms.ModelForm):
 
 
 class EndConditionForm(forms.Form):
-    ended_on = forms.DateField(widget=DateInput(), label="Ended on")
+    ended_on = forms.DateField(widget=DateInput(), label=gettext_lazy("Ended on"))

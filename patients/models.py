@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -26,7 +27,7 @@ def phone_digits(phone: str) -> str:
 
 phone_validator = RegexValidator(
     r"^\+?[0-9 ().\-]{6,20}$",
-    "Enter a phone number of digits, spaces, dots or dashes, optionally starting with +.",
+    _("Enter a phone number of digits, spaces, dots or dashes, optionally starting with +."),
 )
 # 2026-01-31, 31/01/2026, 31.01.26…: a date typed into the phone field.
 DATE_SHAPE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
@@ -35,16 +36,16 @@ DATE_SHAPE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
 def validate_phone_digits(value: str) -> None:
     """A phone number has 6 to 15 digits (E.164 allows 15) and is not a date."""
     if DATE_SHAPE.fullmatch(value.strip()):
-        raise ValidationError("This looks like a date; enter a phone number.")
+        raise ValidationError(_("This looks like a date; enter a phone number."))
     digits = len(phone_digits(value))
     if not 6 <= digits <= 15:
-        raise ValidationError(f"A phone number has 6 to 15 digits (this one has {digits}).")
+        raise ValidationError(_("A phone number has 6 to 15 digits (this one has %(digits)d).") % {"digits": digits})
 
 
 def validate_no_control_characters(value: str) -> None:
     """No line breaks, tabs or NUL in a name: it goes on one line of every sheet and CSV."""
     if any(ord(character) < 32 or ord(character) == 127 for character in value):
-        raise ValidationError("Enter the name on one line, without tabs or line breaks.")
+        raise ValidationError(_("Enter the name on one line, without tabs or line breaks."))
 
 
 PHONE_QUERY = re.compile(r"\+?[0-9 ().\-]+")
@@ -53,7 +54,7 @@ DATE_OF_BIRTH_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y")
 
 def validate_has_a_letter(value: str) -> None:
     if not any(character.isalpha() for character in value):
-        raise ValidationError("Enter a name with at least one letter.")
+        raise ValidationError(_("Enter a name with at least one letter."))
 
 
 def parse_date_of_birth(text: str) -> date | None:
@@ -103,54 +104,60 @@ def clinic_language() -> str:
 
 class Patient(models.Model):
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Other"
-        UNSTATED = "unstated", "Prefers not to say"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", _("Other")
+        UNSTATED = "unstated", _("Prefers not to say")
 
     class SkinType(models.IntegerChoices):
-        I = 1, "I: always burns, never tans"  # noqa: E741 — Fitzpatrick's own numeral
-        II = 2, "II: usually burns, tans minimally"
-        III = 3, "III: sometimes burns, tans uniformly"
-        IV = 4, "IV: burns minimally, always tans well"
-        V = 5, "V: very rarely burns, tans very easily"
-        VI = 6, "VI: never burns"
+        I = 1, _("I: always burns, never tans")  # noqa: E741 — Fitzpatrick's own numeral
+        II = 2, _("II: usually burns, tans minimally")
+        III = 3, _("III: sometimes burns, tans uniformly")
+        IV = 4, _("IV: burns minimally, always tans well")
+        V = 5, _("V: very rarely burns, tans very easily")
+        VI = 6, _("VI: never burns")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    first_name = models.CharField(max_length=100, validators=[validate_has_a_letter, validate_no_control_characters])
-    last_name = models.CharField(max_length=100, validators=[validate_has_a_letter, validate_no_control_characters])
-    date_of_birth = models.DateField()
-    sex = models.CharField(max_length=10, choices=Sex.choices)
-    phone = models.CharField(max_length=30, blank=True, validators=[phone_validator, validate_phone_digits])
-    email = models.EmailField(blank=True)
-    address = models.TextField(blank=True, max_length=500)
+    first_name = models.CharField(
+        _("first name"), max_length=100, validators=[validate_has_a_letter, validate_no_control_characters]
+    )
+    last_name = models.CharField(
+        _("last name"), max_length=100, validators=[validate_has_a_letter, validate_no_control_characters]
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator, validate_phone_digits])
+    email = models.EmailField(_("email"), blank=True)
+    address = models.TextField(_("address"), blank=True, max_length=500)
     preferred_language = models.CharField(
+        _("preferred language"),
         max_length=8,
         choices=settings.LANGUAGES,
         default=clinic_language,
-        help_text="The language of their documents, emails and calendar invitations.",
+        help_text=_("The language of their documents, emails and calendar invitations."),
     )
 
     # Clinical profile: dermatologists only.
     skin_type = models.PositiveSmallIntegerField(
-        "Fitzpatrick skin type", choices=SkinType.choices, null=True, blank=True
+        _("Fitzpatrick skin type"), choices=SkinType.choices, null=True, blank=True
     )
     allergies = models.TextField(
-        "other allergies",
+        _("other allergies"),
         blank=True,
         max_length=2000,
-        help_text="Allergies to anything not in the ingredient catalogue.",
+        help_text=_("Allergies to anything not in the ingredient catalogue."),
     )
-    medical_conditions = models.TextField(blank=True, max_length=2000)
-    current_medications = models.TextField(blank=True, max_length=2000)
+    medical_conditions = models.TextField(_("medical conditions"), blank=True, max_length=2000)
+    current_medications = models.TextField(_("current medications"), blank=True, max_length=2000)
     consent_signed_on = models.DateField(
-        "consent to treatment signed on",
+        _("consent to treatment signed on"),
         null=True,
         blank=True,
-        help_text="Date of the signed consent form; leave empty until it is signed.",
+        help_text=_("Date of the signed consent form; leave empty until it is signed."),
     )
     consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("consent recorded by"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -159,24 +166,35 @@ class Patient(models.Model):
 
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("portal user"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="patient",
-        help_text="The account this patient signs in to the portal with.",
+        help_text=_("The account this patient signs in to the portal with."),
     )
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # "dupre eloise" for Éloïse DUPRÉ: what search, sorting and the duplicate check compare.
     name_key = models.CharField(max_length=201, editable=False)
     # "0612345678" for 06 12 34 56 78: what search by phone compares.
     phone_digits = models.CharField(max_length=30, blank=True, editable=False)
-    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("archived by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = PatientQuerySet.as_manager()
@@ -202,6 +220,8 @@ class Patient(models.Model):
     )
 
     class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
         ordering = ["name_key", "date_of_birth"]
         indexes = [
             models.Index(fields=["name_key", "date_of_birth"], name="patient_name_idx"),
@@ -251,13 +271,13 @@ class Patient(models.Model):
 
     def clean(self) -> None:
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
-            raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
+            raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
         if self.date_of_birth and self.date_of_birth.year < 1900:
-            raise ValidationError({"date_of_birth": "Check the year: it is before 1900."})
+            raise ValidationError({"date_of_birth": _("Check the year: it is before 1900.")})
         if self.consent_signed_on and self.consent_signed_on > timezone.localdate():
-            raise ValidationError({"consent_signed_on": "Consent cannot be signed in the future."})
+            raise ValidationError({"consent_signed_on": _("Consent cannot be signed in the future.")})
         if self.consent_signed_on and self.date_of_birth and self.consent_signed_on < self.date_of_birth:
-            raise ValidationError({"consent_signed_on": "Consent cannot be signed before the patient was born."})
+            raise ValidationError({"consent_signed_on": _("Consent cannot be signed before the patient was born.")})
 
 
 class Contraindication(models.Model):
@@ -265,29 +285,35 @@ class Contraindication(models.Model):
     edits the list; the defaults come from the domain notes with their sources."""
 
     class Level(models.TextChoices):
-        BLOCK = "block", "Block"
-        WARN = "warn", "Warn"
+        BLOCK = "block", _("Block")
+        WARN = "warn", _("Warn")
 
     class Detection(models.TextChoices):
-        RECORDED = "", "Recorded on the patient's profile"
-        UNDER_18 = "under_18", "Automatic: patient under 18"
-        DARK_SKIN_TYPE = "skin_type_iv_vi", "Automatic: Fitzpatrick skin type IV to VI"
+        RECORDED = "", _("Recorded on the patient's profile")
+        UNDER_18 = "under_18", _("Automatic: patient under 18")
+        DARK_SKIN_TYPE = "skin_type_iv_vi", _("Automatic: Fitzpatrick skin type IV to VI")
 
-    name = models.CharField(max_length=160, unique=True)
-    level = models.CharField(max_length=5, choices=Level.choices)
+    name = models.CharField(_("name"), max_length=160, unique=True)
+    level = models.CharField(_("level"), max_length=5, choices=Level.choices)
     waiting_days = models.PositiveIntegerField(
-        default=0, help_text="Days after the condition ends during which it still calls for a warning."
+        _("waiting days"),
+        default=0,
+        help_text=_("Days after the condition ends during which it still calls for a warning."),
     )
-    detection = models.CharField(max_length=20, choices=Detection.choices, blank=True, default="")
-    advice = models.TextField(blank=True, help_text="What the dermatologist should know or do; shown with the finding.")
-    source = models.TextField(blank=True)
-    active = models.BooleanField(default=True)
+    detection = models.CharField(_("detection"), max_length=20, choices=Detection.choices, blank=True, default="")
+    advice = models.TextField(
+        _("advice"), blank=True, help_text=_("What the dermatologist should know or do; shown with the finding.")
+    )
+    source = models.TextField(_("source"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
 
     # A clinical default: who changed a level or a waiting period, when, and from what,
     # shows in the admin's history.
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("contraindication")
+        verbose_name_plural = _("contraindications")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -297,17 +323,23 @@ class Contraindication(models.Model):
 class PatientCondition(models.Model):
     """A contraindication recorded for one patient, with when it started and ended."""
 
-    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="conditions")
-    contraindication = models.ForeignKey(Contraindication, on_delete=models.PROTECT, related_name="+")
-    started_on = models.DateField(null=True, blank=True)
-    ended_on = models.DateField(null=True, blank=True, help_text="Leave empty while it lasts.")
-    notes = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    recorded_at = models.DateTimeField(default=timezone.now)
+    patient = models.ForeignKey(Patient, verbose_name=_("patient"), on_delete=models.PROTECT, related_name="conditions")
+    contraindication = models.ForeignKey(
+        Contraindication, verbose_name=_("contraindication"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Leave empty while it lasts."))
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("patient condition")
+        verbose_name_plural = _("patient conditions")
         ordering = ["-started_on", "-recorded_at"]
         constraints = [
             models.CheckConstraint(
@@ -324,16 +356,16 @@ class PatientCondition(models.Model):
     def clean(self) -> None:
         today = timezone.localdate()
         if self.started_on and self.started_on > today:
-            raise ValidationError({"started_on": "The start date cannot be in the future."})
+            raise ValidationError({"started_on": _("The start date cannot be in the future.")})
         if self.ended_on and self.ended_on > today:
-            raise ValidationError({"ended_on": "The end date cannot be in the future."})
+            raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": "The end date cannot be before the start date."})
+            raise ValidationError({"ended_on": _("The end date cannot be before the start date.")})
         born = self.patient.date_of_birth if self.patient_id else None
         for field in ("started_on", "ended_on"):
             day = getattr(self, field)
             if born and day and day < born:
-                raise ValidationError({field: "This is before the patient was born."})
+                raise ValidationError({field: _("This is before the patient was born.")})
 
     def waiting_period_ends_on(self) -> date | None:
         if self.ended_on is None:

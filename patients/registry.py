@@ -7,7 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from clinic.models import User
 from clinic.roles import Role
@@ -27,9 +29,12 @@ def register_patient(*, registered_by: User, **details) -> Patient:
 
 
 def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
-    """Apply `changes` (field name to new value) to the patient's record."""
-    # Read the stored consent date: a bound form may already have set the new one on `patient`.
-    consent_before = Patient.objects.filter(pk=patient.pk).values_list("consent_signed_on", flat=True).first()
+    """Apply `changes` (field name to new value) to the patient's record. A new preferred
+    language is their portal account's too: the portal speaks the language of their documents."""
+    # Read the stored values: a bound form may already have set the new ones on `patient`.
+    consent_before, language_before = (
+        Patient.objects.filter(pk=patient.pk).values_list("consent_signed_on", "preferred_language").first()
+    )
     for field, value in changes.items():
         setattr(patient, field, value)
     changed_fields = set(changes)
@@ -39,6 +44,8 @@ def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     patient.full_clean()
     with transaction.atomic():
         patient.save(update_fields=[*changed_fields, "updated_at"])
+        if patient.preferred_language != language_before and patient.portal_user_id:
+            User.objects.filter(pk=patient.portal_user_id).update(language=patient.preferred_language)
     return patient
 
 
@@ -90,7 +97,9 @@ def record_condition(
 def end_condition(*, condition: PatientCondition, ended_on: date, ended_by: User) -> PatientCondition:
     """Record that a condition has ended; the row stays, so its waiting period still counts."""
     if condition.ended_on is not None:
-        raise ValidationError({"ended_on": f"It already ended on {condition.ended_on:%d/%m/%Y}."})
+        raise ValidationError(
+            {"ended_on": _("It already ended on %(day)s.") % {"day": date_format(condition.ended_on, "d/m/Y")}}
+        )
     condition.ended_on = ended_on
     condition.full_clean()
     with transaction.atomic():

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.roles import Role, role_required
@@ -36,7 +37,9 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 def patient_archive(request: HttpRequest, pk: UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     registry.archive_patient(patient=patient, archived_by=request.user)
-    messages.success(request, f"{patient.full_name} is archived: hidden from the list, chart kept.")
+    messages.success(
+        request, _("%(name)s is archived: hidden from the list, chart kept.") % {"name": patient.full_name}
+    )
     return redirect(patient)
 
 
@@ -45,7 +48,7 @@ def patient_archive(request: HttpRequest, pk: UUID) -> HttpResponse:
 def patient_restore(request: HttpRequest, pk: UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     registry.restore_patient(patient=patient, restored_by=request.user)
-    messages.success(request, f"{patient.full_name} is back in the patient list.")
+    messages.success(request, _("%(name)s is back in the patient list.") % {"name": patient.full_name})
     return redirect(patient)
 
 
@@ -56,13 +59,26 @@ def patient_invite(request: HttpRequest, pk: UUID) -> HttpResponse:
     patient = get_patient_for_user(request.user, pk)
     account = registry.invite_to_portal(patient=patient, invited_by=request.user)
     if account.has_usable_password():
-        messages.info(request, f"{patient.full_name} already has a portal account ({account.username}).")
+        messages.info(
+            request,
+            _("%(name)s already has a portal account (%(username)s).")
+            % {"name": patient.full_name, "username": account.username},
+        )
         return redirect(patient)
     link = request.build_absolute_uri(invitations.invitation_path(account))
     emailed = invitations.send_invitation(patient=patient, account=account, link=link)
-    sent = f" and emailed to {patient.email}" if emailed else "; give it to the patient"
+    if emailed:
+        message = _(
+            "Invitation for %(name)s (sign-in name %(username)s), valid for three days and emailed to %(email)s: "
+            "%(link)s"
+        )
+    else:
+        message = _(
+            "Invitation for %(name)s (sign-in name %(username)s), valid for three days; give it to the patient: "
+            "%(link)s"
+        )
     messages.success(
         request,
-        f"Invitation for {patient.full_name} (sign-in name {account.username}), valid for three days{sent}: {link}",
+        message % {"name": patient.full_name, "username": account.username, "email": patient.email, "link": link},
     )
     return redirect(patient)

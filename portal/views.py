@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.roles import Role, role_required
@@ -65,11 +67,11 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_object_or_404(Appointment.objects.visible_to(request.user), pk=pk)
     if not can_cancel_online(appointment):
-        messages.error(request, "This appointment is too close to cancel online: please call the clinic.")
+        messages.error(request, _("This appointment is too close to cancel online: please call the clinic."))
         return redirect("portal")
     try:
         booking.cancel_appointment(
-            appointment=appointment, reason="Cancelled by the patient in the portal", cancelled_by=request.user
+            appointment=appointment, reason=_("Cancelled by the patient in the portal"), cancelled_by=request.user
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -77,8 +79,8 @@ def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
         when = timezone.localtime(appointment.start)
         messages.success(
             request,
-            f"Your appointment of {when:%A} {when.day} {when:%B %Y} at {when:%H:%M} is cancelled. "
-            "Call the clinic to book another one.",
+            _("Your appointment of %(day)s at %(time)s is cancelled. Call the clinic to book another one.")
+            % {"day": date_format(when, "l j F Y"), "time": date_format(when, "H:i")},
         )
     return redirect("portal")
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from clinic import roles
@@ -41,12 +42,12 @@ def local_hm(moment: datetime) -> str:
 
 
 def describe_clash(clash: Appointment, wanted: Appointment) -> str:
-    when = f"{local_hm(clash.start)}–{local_hm(clash.end)}"
+    when = {"start": local_hm(clash.start), "end": local_hm(clash.end)}
     if clash.practitioner_id == wanted.practitioner_id:
-        return f"{clash.practitioner} is already booked {when}."
+        return _("%(practitioner)s is already booked %(start)s–%(end)s.") % {**when, "practitioner": clash.practitioner}
     if clash.room_id == wanted.room_id:
-        return f"{clash.room} is already taken {when}."
-    return f"{clash.patient.full_name} already has an appointment {when}."
+        return _("%(room)s is already taken %(start)s–%(end)s.") % {**when, "room": clash.room}
+    return _("%(patient)s already has an appointment %(start)s–%(end)s.") % {**when, "patient": clash.patient.full_name}
 
 
 def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> None:
@@ -55,22 +56,37 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
     appointment.full_clean(exclude=["booked_by", "session"])
     now = now or timezone.now()
     if appointment.start < now:
-        raise ValidationError({"start": "That time has passed."})
+        raise ValidationError({"start": _("That time has passed.")})
     practitioner = appointment.practitioner
     if not roles.abilities_of(practitioner).treat:
-        raise ValidationError({"practitioner": f"{practitioner} does not give treatments."})
+        raise ValidationError(
+            {"practitioner": _("%(practitioner)s does not give treatments.") % {"practitioner": practitioner}}
+        )
     if not appointment.room.active:
-        raise ValidationError({"room": f"{appointment.room} is not in use."})
+        raise ValidationError({"room": _("%(room)s is not in use.") % {"room": appointment.room}})
     start, end = timezone.localtime(appointment.start), timezone.localtime(appointment.end)
     if start.weekday() in settings.CLINIC_CLOSED_WEEKDAYS:
-        raise ValidationError({"start": f"The clinic is closed on {start:%A}s."})
+        # "Sundays" in English, "le dimanche" in French: the translation places the weekday.
+        raise ValidationError(
+            {"start": _("The clinic is closed on %(weekday)ss.") % {"weekday": date_format(start, "l")}}
+        )
     if (
         end.date() != start.date()
         or not WorkingHours.objects.filter(
             practitioner=practitioner, weekday=start.weekday(), start__lte=start.time(), end__gte=end.time()
         ).exists()
     ):
-        raise ValidationError({"start": f"{practitioner} does not work {start:%A %d/%m} {start:%H:%M}–{end:%H:%M}."})
+        raise ValidationError(
+            {
+                "start": _("%(practitioner)s does not work %(day)s %(start)s–%(end)s.")
+                % {
+                    "practitioner": practitioner,
+                    "day": date_format(start, "l d/m"),
+                    "start": local_hm(start),
+                    "end": local_hm(end),
+                }
+            }
+        )
     away = (
         TimeOff.objects.filter(start__lt=appointment.end, end__gt=appointment.start)
         .filter(
@@ -79,17 +95,26 @@ def check_bookable(appointment: Appointment, *, now: datetime | None = None) -> 
         .first()
     )
     if away:
-        raise ValidationError({"start": f"Not available: {away}, {away.reason}."})
+        raise ValidationError(
+            {"start": _("Not available: %(away)s, %(reason)s.") % {"away": away, "reason": away.reason}}
+        )
     session = appointment.session
     if session is not None:
         if session.plan.patient_id != appointment.patient_id:
-            raise ValidationError({"session": "That session belongs to another patient's course."})
+            raise ValidationError({"session": _("That session belongs to another patient's course.")})
         if refusal := session.why_not_bookable():
             raise ValidationError({"session": refusal})
         earliest, latest = session.booking_window(now.astimezone(start.tzinfo).date())
         if not earliest <= start.date() <= latest:
             raise ValidationError(
-                {"start": f"Session {session.number} should fall between {earliest:%d/%m} and {latest:%d/%m/%Y}."}
+                {
+                    "start": _("Session %(number)s should fall between %(earliest)s and %(latest)s.")
+                    % {
+                        "number": session.number,
+                        "earliest": date_format(earliest, "d/m"),
+                        "latest": date_format(latest, "d/m/Y"),
+                    }
+                }
             )
         ensure_in_course_order(session, start.date())
 
@@ -104,12 +129,18 @@ def ensure_in_course_order(session: TreatmentSession, day: date) -> None:
     if before and day <= max(other for _, other in before):
         number, other = max(before, key=lambda pair: pair[1])
         raise ValidationError(
-            {"start": f"Session {number} is on {other:%d/%m/%Y}; session {session.number} comes after it."}
+            {
+                "start": _("Session %(other)s is on %(day)s; session %(number)s comes after it.")
+                % {"other": number, "day": date_format(other, "d/m/Y"), "number": session.number}
+            }
         )
     if after and day >= min(other for _, other in after):
         number, other = min(after, key=lambda pair: pair[1])
         raise ValidationError(
-            {"start": f"Session {number} is on {other:%d/%m/%Y}; session {session.number} comes before it."}
+            {
+                "start": _("Session %(other)s is on %(day)s; session %(number)s comes before it.")
+                % {"other": number, "day": date_format(other, "d/m/Y"), "number": session.number}
+            }
         )
 
 
@@ -138,13 +169,13 @@ def refused_by_constraint(error: IntegrityError) -> SlotTaken:
     """PostgreSQL: a concurrent booking won and the exclusion constraint refused ours."""
     message = str(error)
     if "practitioner_no_overlap" in message:
-        return SlotTaken("The practitioner was booked at that time a moment ago.")
+        return SlotTaken(_("The practitioner was booked at that time a moment ago."))
     if "room_no_overlap" in message:
-        return SlotTaken("The room was booked at that time a moment ago.")
+        return SlotTaken(_("The room was booked at that time a moment ago."))
     if "patient_no_overlap" in message:
-        return SlotTaken("The patient was booked at that time a moment ago.")
+        return SlotTaken(_("The patient was booked at that time a moment ago."))
     if "appointment_one_live_per_session" in message:
-        return SlotTaken("That session was booked a moment ago.")
+        return SlotTaken(_("That session was booked a moment ago."))
     raise error
 
 
@@ -159,7 +190,7 @@ def book_appointment(
     session: TreatmentSession | None = None,
 ) -> Appointment:
     if minutes not in APPOINTMENT_MINUTES:
-        raise ValidationError({"minutes": "Book 30, 45 or 60 minutes."})
+        raise ValidationError({"minutes": _("Book 30, 45 or 60 minutes.")})
     appointment = Appointment(
         patient=patient,
         practitioner=practitioner,
@@ -176,9 +207,11 @@ def book_appointment(
             # slip between the check and the insert.
             ensure_free(appointment)
             if session is not None and session.appointments.live().exists():
-                raise SlotTaken(f"Session {session.number} is already booked.")
+                raise SlotTaken(_("Session %(number)s is already booked.") % {"number": session.number})
             appointment.save(force_insert=True)
-            AppointmentChange.objects.log(appointment, by=booked_by, description=f"Booked {describe_when(appointment)}")
+            AppointmentChange.objects.log(
+                appointment, by=booked_by, description=_("Booked %(when)s") % {"when": describe_when(appointment)}
+            )
             if session is not None:
                 plans.mark_booked(session=session, start=appointment.start, practitioner=practitioner)
     except IntegrityError as error:
@@ -187,10 +220,12 @@ def book_appointment(
 
 
 def describe_when(appointment: Appointment) -> str:
-    start = timezone.localtime(appointment.start)
-    return (
-        f"{start:%a %d/%m/%Y %H:%M}–{local_hm(appointment.end)} with {appointment.practitioner} in {appointment.room}"
-    )
+    return _("%(start)s–%(end)s with %(practitioner)s in %(room)s") % {
+        "start": date_format(timezone.localtime(appointment.start), "D d/m/Y H:i"),
+        "end": local_hm(appointment.end),
+        "practitioner": appointment.practitioner,
+        "room": appointment.room,
+    }
 
 
 def reschedule_appointment(
@@ -206,14 +241,16 @@ def reschedule_appointment(
     again before it is written, and only its time, practitioner and room are saved: a cancel,
     check-in or move that came first wins, and this one is refused (AppointmentChanged)."""
     if minutes not in APPOINTMENT_MINUTES:
-        raise ValidationError({"minutes": "Book 30, 45 or 60 minutes."})
+        raise ValidationError({"minutes": _("Book 30, 45 or 60 minutes.")})
     moved = Appointment.objects.select_related("session__plan", "patient").get(pk=appointment.pk)
     if moved.status != Appointment.Status.BOOKED:
-        raise ValidationError(f"A {moved.get_status_display().lower()} appointment cannot be moved.")
+        raise ValidationError(
+            _("A %(status)s appointment cannot be moved.") % {"status": moved.get_status_display().lower()}
+        )
     before = describe_when(moved)
     was = (moved.status, moved.start, moved.end, moved.practitioner_id, moved.room_id)
     if (start, start + timedelta(minutes=minutes), practitioner.pk, room.pk) == was[1:]:
-        raise ValidationError("This is already when, with whom and where the appointment is: nothing was moved.")
+        raise ValidationError(_("This is already when, with whom and where the appointment is: nothing was moved."))
     moved.start, moved.end = start, start + timedelta(minutes=minutes)
     moved.practitioner, moved.room = practitioner, room
     check_bookable(moved)
@@ -221,12 +258,16 @@ def reschedule_appointment(
         with transaction.atomic():
             now = locked(moved.pk)
             if (now.status, now.start, now.end, now.practitioner_id, now.room_id) != was:
-                state = f"{now.get_status_display().lower()}, {describe_when(now)}"
-                raise AppointmentChanged(f"Someone changed this appointment a moment ago ({state}): nothing was moved.")
+                raise AppointmentChanged(
+                    _("Someone changed this appointment a moment ago (%(status)s, %(when)s): nothing was moved.")
+                    % {"status": now.get_status_display().lower(), "when": describe_when(now)}
+                )
             ensure_free(moved)
             moved.save(update_fields=["start", "end", "practitioner", "room", "updated_at"])
             AppointmentChange.objects.log(
-                moved, by=rescheduled_by, description=f"Moved from {before} to {describe_when(moved)}"
+                moved,
+                by=rescheduled_by,
+                description=_("Moved from %(before)s to %(after)s") % {"before": before, "after": describe_when(moved)},
             )
             if moved.session is not None:
                 plans.mark_booked(session=moved.session, start=moved.start, practitioner=moved.practitioner)
@@ -247,11 +288,14 @@ def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: U
     """Cancel and free the slot; a course session it booked goes back to planned."""
     reason = reason.strip()
     if not reason:
-        raise ValidationError({"reason": "Say why the appointment is cancelled."})
+        raise ValidationError({"reason": _("Say why the appointment is cancelled.")})
     with transaction.atomic():
         appointment = locked(appointment.pk)
         if appointment.status != Appointment.Status.BOOKED:
-            raise ValidationError(f"A {appointment.get_status_display().lower()} appointment cannot be cancelled.")
+            raise ValidationError(
+                _("A %(status)s appointment cannot be cancelled.")
+                % {"status": appointment.get_status_display().lower()}
+            )
         mark_cancelled(appointment, reason=reason, by=cancelled_by)
         if appointment.session_id:
             plans.release_booking(session=appointment.session)
@@ -264,7 +308,7 @@ def mark_cancelled(appointment: Appointment, *, reason: str, by: User) -> None:
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancellation_reason = reason[:200]
     appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
-    AppointmentChange.objects.log(appointment, by=by, description=f"Cancelled: {reason}")
+    AppointmentChange.objects.log(appointment, by=by, description=_("Cancelled: %(reason)s") % {"reason": reason})
 
 
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
@@ -289,11 +333,15 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
                     appointment.status = Appointment.Status.DONE
                     appointment.save(update_fields=["status", "updated_at"])
                     AppointmentChange.objects.log(
-                        appointment, by=settled_by, description="Done: the session was recorded"
+                        appointment, by=settled_by, description=_("Done: the session was recorded")
                     )
                     settled.append(appointment)
             elif appointment.is_live and appointment.start > timezone.now():
-                mark_cancelled(appointment, reason=f"The session was recorded on {day:%d/%m/%Y}", by=settled_by)
+                mark_cancelled(
+                    appointment,
+                    reason=_("The session was recorded on %(day)s") % {"day": date_format(day, "d/m/Y")},
+                    by=settled_by,
+                )
                 settled.append(appointment)
     return settled
 

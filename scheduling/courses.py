@@ -7,6 +7,9 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.models import User
 from scheduling.booking import SlotTaken, book_appointment
@@ -27,7 +30,11 @@ class TimeOfDay:
     MORNING = "morning"
     AFTERNOON = "afternoon"
 
-    choices = [(ANY, "Any time"), (MORNING, "Morning"), (AFTERNOON, "Afternoon")]
+    choices = [
+        (ANY, gettext_lazy("Any time")),
+        (MORNING, gettext_lazy("Morning")),
+        (AFTERNOON, gettext_lazy("Afternoon")),
+    ]
 
 
 @dataclass(frozen=True)
@@ -108,8 +115,15 @@ def book_course(*, proposals: list[Proposal], minutes: int, booked_by: User) -> 
     if missing:
         first = missing[0]
         raise CourseNotBookable(
-            f"Session {first.session.number} has no free slot between {first.earliest:%d/%m} and "
-            f"{first.latest:%d/%m/%Y}. Book it by hand on another day or with another practitioner."
+            _(
+                "Session %(number)s has no free slot between %(earliest)s and %(latest)s. "
+                "Book it by hand on another day or with another practitioner."
+            )
+            % {
+                "number": first.session.number,
+                "earliest": date_format(first.earliest, "d/m"),
+                "latest": date_format(first.latest, "d/m/Y"),
+            }
         )
     booked = []
     with transaction.atomic():
@@ -129,5 +143,8 @@ def book_course(*, proposals: list[Proposal], minutes: int, booked_by: User) -> 
                 )
             except (SlotTaken, ValidationError) as refusal:
                 message = refusal.messages[0] if isinstance(refusal, ValidationError) else str(refusal)
-                raise CourseNotBookable(f"Session {session.number}: {message} Nothing was booked.") from None
+                raise CourseNotBookable(
+                    _("Session %(number)s: %(refusal)s Nothing was booked.")
+                    % {"number": session.number, "refusal": message}
+                ) from None
     return booked

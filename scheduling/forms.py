@@ -3,6 +3,9 @@ from uuid import UUID
 
 from django import forms
 from django.conf import settings
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from clinic.models import User
 from clinic.roles import Role
@@ -11,6 +14,7 @@ from scheduling.courses import TimeOfDay
 from scheduling.models import APPOINTMENT_MINUTES, Room, WorkingHours
 from treatments.models import TreatmentSession
 
+# "30 minutes" reads the same in French.
 MINUTE_CHOICES = [(minutes, f"{minutes} minutes") for minutes in APPOINTMENT_MINUTES]
 
 
@@ -23,7 +27,7 @@ class LocalDateTimeField(forms.DateTimeField):
     def to_python(self, value) -> datetime | None:
         moment = super().to_python(value)
         if moment is not None and not 2000 <= moment.year <= 2100:
-            raise forms.ValidationError("Enter a date between 2000 and 2100.")
+            raise forms.ValidationError(_("Enter a date between 2000 and 2100."))
         return moment
 
 
@@ -37,10 +41,13 @@ class AppointmentForm(forms.Form):
     patient = forms.ModelChoiceField(queryset=Patient.objects.none(), widget=forms.HiddenInput, to_field_name="pk")
     practitioner = forms.ModelChoiceField(queryset=User.objects.none())
     room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
-    start = LocalDateTimeField(label="Start")
-    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, label="Length")
+    start = LocalDateTimeField(label=pgettext_lazy("appointment", "Start"))
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, label=gettext_lazy("Length"))
     session = forms.ModelChoiceField(
-        queryset=TreatmentSession.objects.none(), required=False, label="Course session", to_field_name="pk"
+        queryset=TreatmentSession.objects.none(),
+        required=False,
+        label=gettext_lazy("Course session"),
+        to_field_name="pk",
     )
 
     def __init__(self, *args, patients, **kwargs) -> None:
@@ -57,12 +64,17 @@ class AppointmentForm(forms.Form):
             sessions = sessions.filter(plan__patient=patient)
         self.fields["session"].queryset = sessions.order_by("plan__patient__name_key", "number")
         self.fields["session"].label_from_instance = lambda session: (
-            f"{session.plan.patient.full_name}: session {session.number} of the "
-            f"{session.plan.get_indication_display().lower()} course "
-            f"({session.earliest_date:%d/%m}–{session.latest_date:%d/%m})"
+            _("%(patient)s: session %(number)s of the %(indication)s course (%(earliest)s–%(latest)s)")
+            % {
+                "patient": session.plan.patient.full_name,
+                "number": session.number,
+                "indication": session.plan.get_indication_display().lower(),
+                "earliest": date_format(session.earliest_date, "d/m"),
+                "latest": date_format(session.latest_date, "d/m"),
+            }
         )
-        self.fields["patient"].error_messages["invalid_choice"] = "Choose a patient from the search."
-        self.fields["session"].error_messages["invalid_choice"] = (
+        self.fields["patient"].error_messages["invalid_choice"] = _("Choose a patient from the search.")
+        self.fields["session"].error_messages["invalid_choice"] = _(
             "That session is not one of this patient's course sessions still to book."
         )
 
@@ -78,8 +90,8 @@ class AppointmentForm(forms.Form):
 class RescheduleForm(forms.Form):
     practitioner = forms.ModelChoiceField(queryset=User.objects.none())
     room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
-    start = LocalDateTimeField(label="New start")
-    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label="Length")
+    start = LocalDateTimeField(label=gettext_lazy("New start"))
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label=gettext_lazy("Length"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -87,7 +99,7 @@ class RescheduleForm(forms.Form):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(max_length=200, label="Why is it cancelled?")
+    reason = forms.CharField(max_length=200, label=gettext_lazy("Why is it cancelled?"))
 
 
 class SlotQueryForm(forms.Form):
@@ -106,16 +118,16 @@ class SlotQueryForm(forms.Form):
     def clean_date(self) -> date:
         day = self.cleaned_data["date"]
         if not 2000 <= day.year <= 2100:
-            raise forms.ValidationError("Choose a day between 2000 and 2100.")
+            raise forms.ValidationError(_("Choose a day between 2000 and 2100."))
         return day
 
 
 class CourseBookingForm(forms.Form):
     practitioner = forms.ModelChoiceField(queryset=User.objects.none())
-    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label="Length")
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label=gettext_lazy("Length"))
     weekday = forms.TypedChoiceField(
         choices=[
-            ("", "Any day"),
+            ("", gettext_lazy("Any day")),
             *(
                 (day, label)
                 for day, label in WorkingHours.Weekday.choices
@@ -125,9 +137,9 @@ class CourseBookingForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        label="Preferred day",
+        label=gettext_lazy("Preferred day"),
     )
-    time_of_day = forms.ChoiceField(choices=TimeOfDay.choices, required=False, label="Preferred time")
+    time_of_day = forms.ChoiceField(choices=TimeOfDay.choices, required=False, label=gettext_lazy("Preferred time"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from datetime import date, time, timedelta
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from scheduling.models import GRID_MINUTES, Appointment, Room, WorkingHours
 from scheduling.slots import local_moment
@@ -28,6 +29,7 @@ def day_grid(visible: QuerySet[Appointment], *, day: date, by_room: bool) -> dic
     # The grid has hundreds of cells: each carries its text and booking link ready-made,
     # which renders several times faster than template tags and filters per cell.
     booking_url = f"{reverse('appointment_new')}?{'room' if by_room else 'practitioner'}="
+    book_label = _("Book %(column)s at %(time)s")
     column_names = {column.pk: str(column) for column in columns}
     rows = []
     moment = local_moment(day, opening)
@@ -48,7 +50,7 @@ def day_grid(visible: QuerySet[Appointment], *, day: date, by_room: bool) -> dic
                 cells.append(
                     {
                         "book_url": f"{booking_url}{column.pk}&start={moment:%Y-%m-%d}T{clock}",
-                        "label": f"Book {column_names[column.pk]} at {clock}",
+                        "label": book_label % {"column": column_names[column.pk], "time": clock},
                     }
                 )
         rows.append({"clock": clock, "on_the_hour": moment.minute == 0, "cells": cells})

@@ -9,8 +9,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
@@ -22,10 +23,12 @@ LONGEST_APPOINTMENT = timedelta(minutes=max(APPOINTMENT_MINUTES))
 
 
 class Room(models.Model):
-    name = models.CharField(max_length=60, unique=True)
-    active = models.BooleanField(default=True)
+    name = models.CharField(gettext_lazy("name"), max_length=60, unique=True)
+    active = models.BooleanField(gettext_lazy("active"), default=True)
 
     class Meta:
+        verbose_name = gettext_lazy("room")
+        verbose_name_plural = gettext_lazy("rooms")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -36,22 +39,28 @@ class WorkingHours(models.Model):
     """One interval a practitioner works on a weekday; several per day are allowed."""
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0
-        TUESDAY = 1
-        WEDNESDAY = 2
-        THURSDAY = 3
-        FRIDAY = 4
-        SATURDAY = 5
-        SUNDAY = 6
+        MONDAY = 0, gettext_lazy("Monday")
+        TUESDAY = 1, gettext_lazy("Tuesday")
+        WEDNESDAY = 2, gettext_lazy("Wednesday")
+        THURSDAY = 3, gettext_lazy("Thursday")
+        FRIDAY = 4, gettext_lazy("Friday")
+        SATURDAY = 5, gettext_lazy("Saturday")
+        SUNDAY = 6, gettext_lazy("Sunday")
 
-    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="working_hours")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = models.TimeField()
-    end = models.TimeField()
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("practitioner"),
+        on_delete=models.CASCADE,
+        related_name="working_hours",
+    )
+    weekday = models.PositiveSmallIntegerField(gettext_lazy("weekday"), choices=Weekday.choices)
+    start = models.TimeField(gettext_lazy("start"))
+    end = models.TimeField(gettext_lazy("end"))
 
     class Meta:
         ordering = ["practitioner", "weekday", "start"]
-        verbose_name_plural = "working hours"
+        verbose_name = gettext_lazy("working hours")
+        verbose_name_plural = gettext_lazy("working hours")
         constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="hours_start_before_end")]
 
     def __str__(self) -> str:
@@ -59,32 +68,45 @@ class WorkingHours(models.Model):
 
     def clean(self) -> None:
         if self.start and self.end and self.start >= self.end:
-            raise ValidationError({"end": "The end must come after the start."})
+            raise ValidationError({"end": _("The end must come after the start.")})
 
 
 class TimeOff(models.Model):
     """A practitioner away, a room out of use, or (with neither) the whole clinic closed."""
 
     practitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="time_off"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("practitioner"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_off",
     )
-    room = models.ForeignKey(Room, on_delete=models.CASCADE, null=True, blank=True, related_name="time_off")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
-    reason = models.CharField(max_length=200)
+    room = models.ForeignKey(
+        Room,
+        verbose_name=gettext_lazy("room"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="time_off",
+    )
+    start = models.DateTimeField(gettext_lazy("start"))
+    end = models.DateTimeField(gettext_lazy("end"))
+    reason = models.CharField(gettext_lazy("reason"), max_length=200)
 
     class Meta:
         ordering = ["start"]
-        verbose_name_plural = "time off"
+        verbose_name = gettext_lazy("time off")
+        verbose_name_plural = gettext_lazy("time off")
         constraints = [models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="time_off_start_before_end")]
 
     def __str__(self) -> str:
-        who = self.practitioner or self.room or "Whole clinic"
+        who = self.practitioner or self.room or _("Whole clinic")
         return f"{who}: {timezone.localtime(self.start):%d/%m %H:%M} – {timezone.localtime(self.end):%d/%m %H:%M}"
 
     def clean(self) -> None:
         if self.start and self.end and self.start >= self.end:
-            raise ValidationError({"end": "The end must come after the start."})
+            raise ValidationError({"end": _("The end must come after the start.")})
 
 
 class AppointmentQuerySet(roles.PatientRowsQuerySet):
@@ -125,33 +147,51 @@ class AppointmentQuerySet(roles.PatientRowsQuerySet):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
-        BOOKED = "booked", "Booked"
-        CHECKED_IN = "checked_in", "Checked in"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
+        BOOKED = "booked", gettext_lazy("Booked")
+        CHECKED_IN = "checked_in", gettext_lazy("Checked in")
+        DONE = "done", pgettext_lazy("appointment", "Done")
+        CANCELLED = "cancelled", gettext_lazy("Cancelled")
+        NO_SHOW = "no_show", gettext_lazy("No-show")
 
     LIVE = [Status.BOOKED, Status.CHECKED_IN, Status.DONE]  # only these may not overlap
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="appointments")
-    practitioner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="appointments")
-    start = models.DateTimeField(db_index=True)
-    end = models.DateTimeField()
-    session = models.ForeignKey(
-        "treatments.TreatmentSession", on_delete=models.PROTECT, null=True, blank=True, related_name="appointments"
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=gettext_lazy("patient"), on_delete=models.PROTECT, related_name="appointments"
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.BOOKED)
-    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    cancellation_reason = models.CharField(max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("practitioner"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=gettext_lazy("room"), on_delete=models.PROTECT, related_name="appointments"
+    )
+    start = models.DateTimeField(gettext_lazy("start"), db_index=True)
+    end = models.DateTimeField(gettext_lazy("end"))
+    session = models.ForeignKey(
+        "treatments.TreatmentSession",
+        verbose_name=gettext_lazy("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    status = models.CharField(gettext_lazy("status"), max_length=12, choices=Status.choices, default=Status.BOOKED)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("booked by"), on_delete=models.PROTECT, related_name="+"
+    )
+    cancellation_reason = models.CharField(gettext_lazy("cancellation reason"), max_length=200, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
     objects = AppointmentQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        verbose_name = gettext_lazy("appointment")
+        verbose_name_plural = gettext_lazy("appointments")
         ordering = ["start"]
         indexes = [models.Index(fields=["practitioner", "start"], name="appointment_practitioner_idx")]
         constraints = [
@@ -165,8 +205,11 @@ class Appointment(models.Model):
         # The no-overlap exclusion constraints live in migration 0002 (PostgreSQL only).
 
     def __str__(self) -> str:
-        local = timezone.localtime(self.start)
-        return f"{self.patient.full_name}, {local:%d/%m/%Y %H:%M} with {self.practitioner}"
+        return _("%(patient)s, %(when)s with %(practitioner)s") % {
+            "patient": self.patient.full_name,
+            "when": date_format(timezone.localtime(self.start), "d/m/Y H:i"),
+            "practitioner": self.practitioner,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("appointment_detail", args=[self.pk])
@@ -212,7 +255,7 @@ class Appointment(models.Model):
             return _("Only today's appointments can be checked in or marked as no-show.")
         if action == "no_show" and now < self.start:
             return _("The appointment starts at %(time)s: mark a no-show once it has started.") % {
-                "time": timezone.localtime(self.start).strftime("%H:%M")
+                "time": date_format(timezone.localtime(self.start), "H:i")
             }
         if action == "undo_no_show" and not self.is_today:
             return _("A no-show can be undone only on the day of the appointment.")
@@ -229,20 +272,35 @@ class Appointment(models.Model):
             return  # clean_fields() has reported it already
         local = timezone.localtime(self.start)
         if self.minutes not in APPOINTMENT_MINUTES or local.minute % GRID_MINUTES or local.second:
-            raise ValidationError({"start": "Book 30, 45 or 60 minutes, starting on a quarter hour."})
+            raise ValidationError({"start": _("Book 30, 45 or 60 minutes, starting on a quarter hour.")})
 
 
 # What each status button does: from which status, to which, the line it writes in the
 # appointment's history, and the button's label. A no-show comes only from booked, so undoing
 # it brings the appointment back to booked.
 STATUS_ACTIONS = {
-    "check_in": (Appointment.Status.BOOKED, Appointment.Status.CHECKED_IN, "Checked in", gettext_lazy("Check in")),
-    "done": (Appointment.Status.CHECKED_IN, Appointment.Status.DONE, "Done", gettext_lazy("Done")),
-    "no_show": (Appointment.Status.BOOKED, Appointment.Status.NO_SHOW, "Marked as no-show", gettext_lazy("No-show")),
+    "check_in": (
+        Appointment.Status.BOOKED,
+        Appointment.Status.CHECKED_IN,
+        gettext_lazy("Checked in"),
+        gettext_lazy("Check in"),
+    ),
+    "done": (
+        Appointment.Status.CHECKED_IN,
+        Appointment.Status.DONE,
+        pgettext_lazy("appointment", "Done"),
+        pgettext_lazy("appointment", "Done"),
+    ),
+    "no_show": (
+        Appointment.Status.BOOKED,
+        Appointment.Status.NO_SHOW,
+        gettext_lazy("Marked as no-show"),
+        gettext_lazy("No-show"),
+    ),
     "undo_no_show": (
         Appointment.Status.NO_SHOW,
         Appointment.Status.BOOKED,
-        "No-show undone",
+        gettext_lazy("No-show undone"),
         gettext_lazy("Undo the no-show"),
     ),
 }
@@ -268,14 +326,20 @@ class AppointmentChangeManager(models.Manager):
 class AppointmentChange(models.Model):
     """The history of an appointment: booked, moved, cancelled, checked in…"""
 
-    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="changes")
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(default=timezone.now)
-    description = models.CharField(max_length=300)
+    appointment = models.ForeignKey(
+        Appointment, verbose_name=gettext_lazy("appointment"), on_delete=models.CASCADE, related_name="changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("changed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(gettext_lazy("changed at"), default=timezone.now)
+    description = models.CharField(gettext_lazy("description"), max_length=300)
 
     objects = AppointmentChangeManager()
 
     class Meta:
+        verbose_name = gettext_lazy("appointment change")
+        verbose_name_plural = gettext_lazy("appointment changes")
         ordering = ["changed_at", "id"]
 
     def __str__(self) -> str:
@@ -290,13 +354,20 @@ class CalendarFeed(models.Model):
     """A practitioner's private calendar address; revoking it makes the old address 404."""
 
     practitioner = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("practitioner"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
     )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(auto_now_add=True)
+    token = models.CharField(gettext_lazy("token"), max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("calendar feed")
+        verbose_name_plural = gettext_lazy("calendar feeds")
 
     def __str__(self) -> str:
-        return f"Calendar feed of {self.practitioner}"
+        return _("Calendar feed of %(practitioner)s") % {"practitioner": self.practitioner}
 
     def get_absolute_url(self) -> str:
         return reverse("calendar_feed", args=[self.token])

@@ -7,6 +7,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
@@ -93,7 +95,7 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_error_by_field(form, error)
         else:
-            messages.success(request, f"Booked: {booking.describe_when(appointment)}.")
+            messages.success(request, _("Booked: %(when)s.") % {"when": booking.describe_when(appointment)})
             return redirect(appointment)
     patient = chosen_patient(form, request)
     context = {"form": form, "patient": patient, "hold": booking_hold_on(patient)}
@@ -172,7 +174,7 @@ def appointment_reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
         except ValidationError as error:
             add_error_by_field(form, error)
         else:
-            messages.success(request, f"Moved to {booking.describe_when(moved)}.")
+            messages.success(request, _("Moved to %(when)s.") % {"when": booking.describe_when(moved)})
             return redirect(moved)
     return render(request, "scheduling/reschedule.html", {"form": form, "appointment": appointment}, status=status)
 
@@ -183,7 +185,7 @@ def appointment_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
     form = CancelForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Say why the appointment is cancelled.")
+        messages.error(request, _("Say why the appointment is cancelled."))
         return redirect(appointment)
     try:
         booking.cancel_appointment(
@@ -192,7 +194,7 @@ def appointment_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The appointment is cancelled; the slot is free again.")
+        messages.success(request, _("The appointment is cancelled; the slot is free again."))
     return redirect(appointment)
 
 
@@ -242,7 +244,7 @@ def appointment_no_show(request: HttpRequest, pk: UUID) -> HttpResponse:
 def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
     plan = get_plan_for_user(request.user, pk)
     if plan.status != plan.Status.ACTIVE:
-        messages.error(request, "Only an active course can be booked.")
+        messages.error(request, _("Only an active course can be booked."))
         return redirect(plan)
     initial = {"practitioner": plan.prescriber, "minutes": courses.course_minutes(plan)}
     form = CourseBookingForm(request.POST or request.GET or None, initial=initial)
@@ -257,7 +259,11 @@ def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
             except courses.CourseNotBookable as refusal:
                 form.add_error(None, str(refusal))
             else:
-                messages.success(request, f"{len(booked)} session{'s' if len(booked) != 1 else ''} booked.")
+                messages.success(
+                    request,
+                    ngettext("%(count)d session booked.", "%(count)d sessions booked.", len(booked))
+                    % {"count": len(booked)},
+                )
                 return redirect(plan)
     bookable = bool(proposals) and all(proposal.slot for proposal in proposals)
     context = {
@@ -291,7 +297,8 @@ def appointment_ics(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
     can = roles.abilities_of(request.user)
     for_patient = can.use_portal and not can.work_with_patients
-    body = calendars.calendar_of([appointment], name="Mesotherapy appointment", for_patient=for_patient)
+    # Lazy: the calendar is written in the language it is made in, which may be the patient's.
+    body = calendars.calendar_of([appointment], name=gettext_lazy("Mesotherapy appointment"), for_patient=for_patient)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="appointment-{timezone.localtime(appointment.start):%Y-%m-%d}.ics"'
@@ -305,7 +312,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
     """The dermatologist's working hours and private calendar address (new address on POST)."""
     if request.method == "POST":
         calendars.renew_feed(practitioner=request.user)
-        messages.success(request, "New calendar address made; the old one no longer works.")
+        messages.success(request, _("New calendar address made; the old one no longer works."))
         return redirect("my_calendar")
     feed = CalendarFeed.objects.filter(practitioner=request.user).first()
     context = {

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkdayConfig(AppConfig):
     name = "workday"
-    verbose_name = "Working day"
+    verbose_name = _("Working day")

@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from patients.models import Patient, PatientCondition
 from scheduling.models import Appointment
 from treatments.models import (
@@ -17,7 +20,8 @@ from treatments.models import (
     UnverifiedAllergy,
 )
 
-ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+CHANGED = "~"  # simple_history's history_type of a change (+ creates, - deletes)
+ACTIONS = {"+": gettext_lazy("created"), CHANGED: gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,7 @@ class Entry:
     what: str
     action: str
     changes: list[tuple[str, str, str]]
+    is_change: bool  # neither the creation nor the deletion
 
 
 def entries_for(records, label) -> list[Entry]:
@@ -48,10 +53,11 @@ def entries_for(records, label) -> list[Entry]:
         entries.append(
             Entry(
                 at=record.history_date,
-                who=str(record.history_user or "the system"),
+                who=str(record.history_user or _("the system")),
                 what=label(record),
                 action=ACTIONS.get(record.history_type, record.history_type),
                 changes=changes,
+                is_change=record.history_type == CHANGED,
             )
         )
     return entries
@@ -76,25 +82,40 @@ def clinical_history(patient: Patient, *, limit: int = 300) -> list[Entry]:
     courses, sessions, suspected and unverified allergies, adverse events and appointments."""
     formulations = Formulation.objects.filter(patient=patient).values_list("pk", flat=True)
     entries = [
-        *grouped(Patient.history.filter(id=patient.pk), lambda r: "Patient record"),
+        *grouped(Patient.history.filter(id=patient.pk), lambda r: _("Patient record")),
         *grouped(
             Allergy.history.filter(patient_id=patient.pk).select_related("allergen"),
-            lambda r: f"Allergy to {r.allergen}",
+            lambda r: _("Allergy to %(allergen)s") % {"allergen": r.allergen},
         ),
-        *grouped(UnverifiedAllergy.history.filter(patient_id=patient.pk), lambda r: f"Unverified allergy “{r.text}”"),
-        *grouped(PatientCondition.history.filter(patient_id=patient.pk), lambda r: f"Contraindication #{r.id}"),
-        *grouped(Formulation.history.filter(patient_id=patient.pk), lambda r: f"Cocktail “{r.name}” v{r.version}"),
+        *grouped(
+            UnverifiedAllergy.history.filter(patient_id=patient.pk),
+            lambda r: _("Unverified allergy “%(text)s”") % {"text": r.text},
+        ),
+        *grouped(
+            PatientCondition.history.filter(patient_id=patient.pk),
+            lambda r: _("Contraindication #%(id)s") % {"id": r.id},
+        ),
+        *grouped(
+            Formulation.history.filter(patient_id=patient.pk),
+            lambda r: _("Cocktail “%(name)s” v%(version)s") % {"name": r.name, "version": r.version},
+        ),
         *grouped(
             FormulationLine.history.filter(formulation_id__in=list(formulations)),
-            lambda r: f"Cocktail line (cocktail #{r.formulation_id})",
+            lambda r: _("Cocktail line (cocktail #%(id)s)") % {"id": r.formulation_id},
         ),
-        *grouped(TreatmentPlan.history.filter(patient_id=patient.pk), lambda r: f"{r.get_indication_display()} course"),
-        *grouped(TreatmentSession.history.filter(plan__patient=patient), lambda r: f"Session {r.number}"),
-        *grouped(SuspectedAllergy.history.filter(patient_id=patient.pk), lambda r: "Suspected allergy"),
+        *grouped(
+            TreatmentPlan.history.filter(patient_id=patient.pk),
+            lambda r: _("%(indication)s course") % {"indication": r.get_indication_display()},
+        ),
+        *grouped(
+            TreatmentSession.history.filter(plan__patient=patient),
+            lambda r: _("Session %(number)s") % {"number": r.number},
+        ),
+        *grouped(SuspectedAllergy.history.filter(patient_id=patient.pk), lambda r: _("Suspected allergy")),
         *grouped(
             AdverseEvent.history.filter(session__plan__patient=patient),
-            lambda r: f"Adverse event: {r.get_type_display()}",
+            lambda r: _("Adverse event: %(type)s") % {"type": r.get_type_display()},
         ),
-        *grouped(Appointment.history.filter(patient_id=patient.pk), lambda r: "Appointment"),
+        *grouped(Appointment.history.filter(patient_id=patient.pk), lambda r: _("Appointment")),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)[:limit]

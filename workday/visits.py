@@ -25,7 +25,9 @@ def stop_course(*, plan: TreatmentPlan, reason: str, stopped_by: User) -> Treatm
     with transaction.atomic():
         plan = plans.stop_plan(plan=plan, reason=reason, stopped_by=stopped_by)
         booking.cancel_course_appointments(
-            plan=plan, reason=f"The course was stopped: {reason.strip()}", cancelled_by=stopped_by
+            plan=plan,
+            reason=_("The course was stopped: %(reason)s") % {"reason": reason.strip()},
+            cancelled_by=stopped_by,
         )
     return plan
 

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
@@ -38,7 +40,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         patient = patient_records.register_patient(
             registered_by=request.user, allergens=form.chosen_allergies(), **form.patient_details()
         )
-        messages.success(request, f"{patient.full_name} is registered.")
+        messages.success(request, _("%(name)s is registered.") % {"name": patient.full_name})
         return redirect(patient)
     return render(request, "workday/patient_form.html", {"form": form, "patient": None})
 
@@ -61,7 +63,7 @@ def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
             allergens=form.chosen_allergies(),
             **form.changed_details(),
         )
-        messages.success(request, "Changes saved.")
+        messages.success(request, _("Changes saved."))
         return redirect(patient)
     return render(
         request, "workday/patient_form.html", {"form": form, "patient": patient, "name_on_record": name_on_record}
@@ -137,7 +139,7 @@ def condition_add(request: HttpRequest, pk: UUID) -> HttpResponse:
         except ValidationError as error:
             add_error_by_field(form, error)
         else:
-            messages.success(request, f"Recorded: {condition}.")
+            messages.success(request, _("Recorded: %(condition)s.") % {"condition": condition})
             return redirect(patient)
     return render_chart(request, pk, condition_form=form)
 
@@ -154,7 +156,11 @@ def condition_end(request: HttpRequest, pk: UUID, condition_id: int) -> HttpResp
         except ValidationError as error:
             messages.error(request, f"{condition}: {' '.join(error.messages)}")
         else:
-            messages.success(request, f"{condition}: ended on {condition.ended_on:%d/%m/%Y}.")
+            messages.success(
+                request,
+                _("%(condition)s: ended on %(day)s.")
+                % {"condition": condition, "day": date_format(condition.ended_on, "d/m/Y")},
+            )
     else:
-        messages.error(request, f"{condition}: enter the date it ended.")
+        messages.error(request, _("%(condition)s: enter the date it ended.") % {"condition": condition})
     return redirect(patient)

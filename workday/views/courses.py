@@ -107,5 +107,7 @@ def plan_stop(request: HttpRequest, pk: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "The course is stopped; sessions not yet done and their appointments are cancelled.")
+        messages.success(
+            request, _("The course is stopped; sessions not yet done and their appointments are cancelled.")
+        )
     return redirect(plan)

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clinic.forms import add_error_by_field
@@ -64,7 +65,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     session = get_session_for_user(request.user, pk)
     if not session.can_be_recorded:
         if request.method == "POST":
-            messages.error(request, "This session cannot be recorded now.")
+            messages.error(request, _("This session cannot be recorded now."))
             return redirect(session)
         return session_page(request, session)
     record, areas, lots = session_forms(request, session)
@@ -75,7 +76,7 @@ def session_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
             ask_for_override(record, needed)
             return session_page(request, session, record=record, areas=areas, lots=lots, override_keys=needed.keys)
         if recorded:
-            messages.success(request, f"Session {session.number} is recorded.")
+            messages.success(request, _("Session %(number)s is recorded.") % {"number": session.number})
             return redirect(recorded)
     return session_page(request, session, record=record, areas=areas, lots=lots)
 
@@ -138,7 +139,7 @@ def session_amend(request: HttpRequest, pk: UUID) -> HttpResponse:
             given.refuse([message for refusal in error.error_dict.pop("areas") for message in refusal.messages])
         add_refusals(form, lots, error)
         return session_page(request, session, **page)
-    messages.success(request, "The record is corrected; the original stays in its history.")
+    messages.success(request, _("The record is corrected; the original stays in its history."))
     return redirect(session)
 
 
@@ -164,7 +165,7 @@ def session_sign(request: HttpRequest, pk: UUID) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "You signed the record of this session.")
+        messages.success(request, _("You signed the record of this session."))
     return redirect(session)
 
 
@@ -233,16 +234,16 @@ def session_page(
 def ask_for_override(form, needed: overrides.OverrideNeeded) -> None:
     form.add_error(
         "override_reason",
-        "Refused: "
-        + " ".join(breach.message for breach in needed.breaches)
-        + " A dermatologist may go ahead anyway by writing why here.",
+        _("Refused: %(breaches)s A dermatologist may go ahead anyway by writing why here.")
+        % {"breaches": " ".join(breach.message for breach in needed.breaches)},
     )
 
 
 def ask_for_acknowledgement(form, missing: safety.MissingAcknowledgement) -> None:
     form.add_error(
         "acknowledgement_reason",
-        "Record why it is safe to go ahead despite: " + " ".join(f.reason for f in missing.findings),
+        _("Record why it is safe to go ahead despite: %(warnings)s")
+        % {"warnings": " ".join(f.reason for f in missing.findings)},
     )
 
 
