@@ -6,6 +6,8 @@
   const rows = document.getElementById("line-rows");
   const template = document.getElementById("empty-line");
   const totalForms = form.querySelector("input[name='lines-TOTAL_FORMS']");
+  // "Maximum {limits}" in the page's language.
+  const limitText = document.getElementById("line-table").dataset.limitText;
 
   function markInvalid(row) {
     row.querySelectorAll(".invalid-feedback").forEach((el) => {
@@ -18,7 +20,7 @@
     const option = select && select.selectedOptions[0];
     const limit = row.querySelector(".line-limit");
     if (!option || !limit) return;
-    limit.textContent = option.dataset.max ? "Maximum " + option.dataset.max + " per session" : "";
+    limit.textContent = option.dataset.max ? limitText.replace("{limits}", option.dataset.max) : "";
   }
 
   function onIngredientChange(event) {

@@ -37,6 +37,13 @@
     if (status) status.textContent = text;
   }
 
+  // The page gives the words, in its language: data-say-products-one, data-say-products-other…
+  // The page's language decides which form a count takes (French says "one" for 0 too).
+  function sayCount(picker, what, count) {
+    const form = new Intl.PluralRules(document.documentElement.lang).select(count) === "one" ? "One" : "Other";
+    say(picker, picker.dataset[`say${what}${form}`].replace("{count}", count));
+  }
+
   function suggestProducts(picker, input) {
     const query = input.value.trim();
     if (!query || productIds.has(query)) return;
@@ -44,7 +51,7 @@
       if (!answer) return;
       answer.products.forEach((product) => productIds.set(product.label, product.id));
       fill(document.getElementById("product-options"), answer.products.map((product) => product.label));
-      say(picker, `${answer.products.length} products found.`);
+      sayCount(picker, "Products", answer.products.length);
     });
   }
 
@@ -70,7 +77,8 @@
         const expiries = new Map(answer.lots.map((lot) => [lot.lot_number, lot.expiry]));
         lotsShown.set(datalist.id, expiries);
         fill(datalist, [...expiries.keys()]);
-        say(picker, answer.lots.length ? `${answer.lots.length} registered lots found.` : "A new lot: enter its expiry.");
+        if (answer.lots.length) sayCount(picker, "Lots", answer.lots.length);
+        else say(picker, picker.dataset.sayNewLot);
       },
     );
   }
