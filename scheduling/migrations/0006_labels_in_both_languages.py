@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('patients', '0014_labels_in_both_languages'),
         ('scheduling', '0005_sessions_know_their_booking'),
-        ('treatments', '0027_history_of_lots_and_what_was_given'),
+        ('treatments', '0010_allergies_and_bookings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
