@@ -3,8 +3,10 @@ shows the French words, and keeps none of the template's English; dates read as 
 
 import re
 from datetime import date, datetime, time, timedelta
+from unittest import mock
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from tests.factories import (
@@ -173,6 +175,17 @@ def test_not_found_page(client, charlie):
     page = french_page(client, "/patients/00000000-0000-0000-0000-000000000000/", status=404)
     assert "Rien ici" in page and "Retour à votre page d'accueil" in page
     assert not english_left(page, ["Nothing here", "Back to your start page"])
+
+
+def test_server_error_page(derek):
+    client = Client(raise_request_exception=False)
+    client.force_login(derek)
+    with mock.patch("clinic.views.roles.abilities_of", side_effect=RuntimeError("a bug")):
+        response = client.get("/", **FRENCH)
+    page = response.content.decode()
+    assert response.status_code == 500 and '<html lang="fr">' in page
+    assert "Un problème est survenu de notre côté" in page
+    assert not english_left(page, ["Something went wrong on our side", "Server error"])
 
 
 @pytest.mark.parametrize("url", ["/today/", "/patients/"])
