@@ -153,8 +153,19 @@ LineFormSet = forms.formset_factory(
 
 
 class FormulationFilterForm(forms.Form):
-    indication = forms.ChoiceField(choices=[("", "All indications"), *Indication.choices], required=False)
-    ingredient = forms.ModelChoiceField(queryset=Ingredient.objects.all(), required=False, empty_label="Any ingredient")
+    # Bootstrap's form-select keeps each list within its column: an unstyled one as wide as its
+    # longest ingredient covered the Filter button beside it (WCAG 2.5.8, target size).
+    indication = forms.ChoiceField(
+        choices=[("", "All indications"), *Indication.choices],
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    ingredient = forms.ModelChoiceField(
+        queryset=Ingredient.objects.all(),
+        required=False,
+        empty_label="Any ingredient",
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
 
 
 class AcknowledgementForm(forms.Form):
