@@ -95,7 +95,7 @@ def dermatologist_pages(client: Client, clinic: dict, language: str) -> dict[str
     pages = {f"GET {path} ({language})": page(client.get(path)) for path in gets}
     posts = {
         "/patients/new/": {},
-        "/appointments/new/": {},
+        "/appointments/new/": {"minutes": "30"},
         "/formulations/new/": {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"},
         f"/sessions/{clinic['to_record'].pk}/": {
             "areas-TOTAL_FORMS": "1",
@@ -103,10 +103,12 @@ def dermatologist_pages(client: Client, clinic: dict, language: str) -> dict[str
             "lots-TOTAL_FORMS": "1",
             "lots-INITIAL_FORMS": "0",
         },
-        f"/sessions/{recorded.pk}/adverse-events/new/": {},
+        f"/sessions/{recorded.pk}/adverse-events/new/": {"severity": ""},
     }
     for path, data in posts.items():
-        pages[f"POST {path} with errors ({language})"] = page(client.post(path, data), status=200)
+        with_errors = page(client.post(path, data), status=200)
+        assert 'aria-invalid="true"' in with_errors, path
+        pages[f"POST {path} with errors ({language})"] = with_errors
     fragments = [
         ("/patients/?q=arch", {"HTTP_HX_TARGET": "patient-results"}, 200),
         ("/appointments/patients/?q=arch", {}, 200),

@@ -68,7 +68,7 @@ def check(page: Page, where: str) -> list[str]:
     """What is wrong with the page the browser shows: unlabelled fields and axe's violations."""
     page.wait_for_load_state()
     # Colours read halfway through a button's transition are neither its old nor its new ones.
-    page.evaluate("() => Promise.all(document.getAnimations().map((animation) => animation.finished))")
+    page.wait_for_function("() => document.getAnimations().every((animation) => animation.playState !== 'running')")
     problems = [f"unlabelled field {name}" for name in page.evaluate(UNLABELLED_FIELDS)]
     return [f"{where}: {problem}" for problem in problems + violations(page)]
 
