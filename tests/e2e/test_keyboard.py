@@ -14,6 +14,7 @@ from scheduling.models import Appointment
 from tests.e2e.conftest import PASSWORD, keep_documents
 from tests.factories import (
     AppointmentFactory,
+    FormulationFactory,
     PatientFactory,
     RoomFactory,
     UserFactory,
@@ -194,3 +195,22 @@ def test_cancelling_from_the_portal_by_keyboard(keyboard, clinic):
 
     assert Appointment.objects.get(patient=clinic["patient"]).status == Appointment.Status.CANCELLED
     expect(page.locator("form[action*='/cancel/']")).to_have_count(0)
+
+
+def test_a_table_too_wide_for_a_phone_is_a_named_region_the_keyboard_scrolls(page, clinic):
+    cocktail = FormulationFactory(name="Glow", ingredients=["Zinc"], created_by=clinic["doctor"])
+    sign_in_by_keyboard(page, "dr.keys")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(cocktail.get_absolute_url())
+
+    composition = page.get_by_role("region", name="Composition")
+    tab_to(page, ".table-responsive")
+    expect(composition).to_be_focused()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    assert composition.evaluate("(box) => box.scrollLeft") > 0
+
+    # Wide enough for the whole table, the box no longer scrolls, nor takes a Tab stop.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.locator(".table-responsive").first).not_to_have_attribute("tabindex", "0")
+    expect(composition).to_have_count(0)
