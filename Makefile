@@ -8,6 +8,7 @@ PIP_INSTALL := PIP_CONSTRAINT=$(CURDIR)/.pip-build-constraints.txt $(BIN)/pip in
 PYTEST_ARGS ?= -n auto
 # The browser journeys drive Debian's Chromium (never a browser downloaded by Playwright).
 CHROMIUM := /usr/bin/chromium
+JAVA := /usr/bin/java
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf backup clean
@@ -29,12 +30,18 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-# axe-core, which the journeys inject into pages to check accessibility.
+# axe-core, which the journeys inject into pages to check accessibility, and the W3C Nu HTML
+# checker (vnu-jar). Its install script would download a Java of its own: Debian's is used instead.
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "Installing Debian's npm for axe-core"; \
 		$(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; }
-	npm ci --no-audit --no-fund --silent
+	npm ci --no-audit --no-fund --silent --ignore-scripts
 	@touch $@
+
+$(JAVA):
+	@echo "Installing Debian's Java for the Nu HTML checker (tests/nu_checker.py)"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
@@ -47,11 +54,11 @@ serve: $(VENV)/.runtime-installed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
 
-test: $(VENV)/.dev-installed $(CHROMIUM) node_modules/.installed
+test: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the browser journeys, refreshing their screenshots in docs/screenshots/.
-e2e: $(VENV)/.dev-installed $(CHROMIUM) node_modules/.installed
+e2e: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) node_modules/.installed
 	MESOPLAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

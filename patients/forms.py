@@ -54,6 +54,9 @@ class PatientForm(forms.ModelForm):
         self.fields["sex"].choices = [("", "—"), *Patient.Sex.choices]
         # A form from before the field (an old tab, a script) keeps the language on record.
         self.fields["preferred_language"].required = False
+        # Its callable default would add a hidden initial copy, which Django renders with the
+        # field's aria-describedby: invalid HTML (the Nu checker), and nothing here reads it.
+        self.fields["preferred_language"].show_hidden_initial = False
         if "skin_type" in self.fields:
             self.fields["skin_type"].choices = [("", _("Not assessed")), *Patient.SkinType.choices]
 

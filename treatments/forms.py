@@ -164,11 +164,20 @@ LineFormSet = forms.formset_factory(
 
 
 class FormulationFilterForm(forms.Form):
+    # Bootstrap's form-select keeps each list within its column: an unstyled one as wide as its
+    # longest ingredient covered the Filter button beside it (WCAG 2.5.8, target size).
     indication = forms.ChoiceField(
-        choices=[("", _("All indications")), *Indication.choices], required=False, label=_("Indication")
+        choices=[("", _("All indications")), *Indication.choices],
+        required=False,
+        label=_("Indication"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     ingredient = forms.ModelChoiceField(
-        queryset=Ingredient.objects.all(), required=False, empty_label=_("Any ingredient"), label=_("Ingredient")
+        queryset=Ingredient.objects.all(),
+        required=False,
+        empty_label=_("Any ingredient"),
+        label=_("Ingredient"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

@@ -20,6 +20,8 @@
       htmx.ajax("GET", holdUrl, { target: "#patient-hold", swap: "innerHTML" });
       // Offer again the slots, now without those the patient is already booked at.
       htmx.trigger("#slot-finder", "change");
+      // The chosen button is gone with the results: keep the keyboard in the form, on its next field.
+      form.querySelector("[name='practitioner']").focus();
       return;
     }
     const slot = event.target.closest(".slot-choice");
@@ -28,7 +30,12 @@
       form.querySelector("[name='room']").value = slot.dataset.room;
       form.querySelector("[name='practitioner']").value = slot.dataset.practitioner;
       form.querySelector("[name='minutes']").value = document.getElementById("slot-minutes").value;
-      document.querySelectorAll(".slot-choice.active").forEach((el) => el.classList.remove("active"));
+      // Pressed, for screen readers; filled and ticked on screen (mesoplan.css), not by colour alone.
+      document.querySelectorAll(".slot-choice[aria-pressed='true']").forEach((other) => {
+        other.setAttribute("aria-pressed", "false");
+        other.classList.remove("active");
+      });
+      slot.setAttribute("aria-pressed", "true");
       slot.classList.add("active");
     }
   });

@@ -13,7 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connections
 from PIL import Image
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import BrowserContext, Page, Response, expect, sync_playwright
+
+from tests.nu_checker import nu_errors
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the networking flags Chromium keeps calling Google's hosts, which a closed network refuses.
@@ -33,6 +35,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if here in item.path.parents:
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
+@pytest.fixture(scope="session")
+def served_documents():
+    """The HTML documents the journeys' browsers were served, by request and language; when the
+    run ends, the Nu checker reads them all in one Java run and fails on any error."""
+    documents: dict[str, str] = {}
+    yield documents
+    if documents:
+        errors = nu_errors(documents)
+        assert not errors, f"{len(errors)} Nu checker errors in the journeys' pages:\n" + "\n".join(errors)
+
+
+def keep_documents(context: BrowserContext, documents: dict[str, str], language: str) -> None:
+    """Keeps each HTML document `context` is served (not its scripts, styles or htmx fragments)."""
+
+    def keep(response: Response) -> None:
+        request = response.request
+        if response.status in range(300, 400):
+            return  # a redirect has no body to check; the browser goes on to the page it names
+        if request.resource_type == "document" and "text/html" in response.headers.get("content-type", ""):
+            path = request.url.split("://", 1)[-1].partition("/")[2]
+            documents[f"{request.method} /{path} ({language}, {response.status})"] = response.text()
+
+    context.on("response", keep)
 
 
 @pytest.fixture
@@ -61,9 +88,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
 
 
 @pytest.fixture
-def page(request, browser, live_server, tmp_path) -> Page:
+def page(request, browser, live_server, tmp_path, served_documents) -> Page:
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900}, locale="en-GB")
     context.set_default_timeout(10_000)
+    keep_documents(context, served_documents, "en")
     page = context.new_page()
     yield page
     if getattr(request.node, "journey_failed", False):
