@@ -9,6 +9,7 @@ from typing import Self
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
@@ -246,10 +247,14 @@ class TreatmentArea(models.Model):
     technique = models.CharField(max_length=20, choices=Technique.choices)
     depth_mm = models.DecimalField("depth (mm)", max_digits=4, decimal_places=1)
     needle = models.CharField(max_length=40, help_text="Gauge and length, e.g. 30 G 4 mm.")
+    patient_name = models.CharField(
+        _("name for patients"),
+        max_length=80,
+        help_text=_("Plain words on the patient's documents, e.g. Around the eyes (not Periorbital)."),
+    )
     aftercare_notes = models.TextField(blank=True, help_text="Printed on this area's aftercare sheets.")
     active = models.BooleanField(default=True)
-
-    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
+    # Its history, French included, is registered with its languages (treatments/translation.py).
 
     class Meta:
         ordering = ["name"]

@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_weasyprint import WeasyTemplateResponse
 
 from clinic.forms import add_error_by_field
-from clinic.http import client_ip, validate_int, validate_uuid
+from clinic.http import client_ip, pdf_response, validate_int, validate_uuid
 from clinic.roles import Role, role_required
 from patients.access import get_patient_for_user
 from patients.models import Patient
@@ -127,9 +126,7 @@ def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
         document=DocumentHandover.Document.PLAN, plan=plan, by=request.user, ip_address=client_ip(request)
     )
     filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
-    return WeasyTemplateResponse(
-        request, "documents/plan.html", documents.plan_document(plan), filename=filename, attachment=False
-    )
+    return pdf_response(request, "documents/plan.html", documents.plan_document(plan), filename=filename)
 
 
 @require_GET
