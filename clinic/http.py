@@ -1,11 +1,15 @@
 """Reading what a request says, for views: ids from the address (404 when malformed, as for
-a missing row) and the caller's address."""
+a missing row) and the caller's address; and what every answer says about itself: kept out
+of shared caches, and the name of a file to save."""
 
 import re
+import unicodedata
+from urllib.parse import quote
 from uuid import UUID
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django_weasyprint import WeasyTemplateResponse
 from ipware import get_client_ip
 
 # NUL and the other control characters mean nothing in a path; PostgreSQL refuses a NUL in
@@ -82,3 +86,36 @@ class HeadAsGetMiddleware:
             response.content = b""
             response["Content-Length"] = str(length)
         return response
+
+
+class PrivateByDefaultMiddleware:
+    """Every page, fragment, document, spreadsheet and calendar the application answers may
+    hold health data: no browser or proxy keeps a copy (after signing out on a shared
+    front-desk screen, Back shows nothing). An answer that set its own Cache-Control keeps
+    it. Placed after WhiteNoise, which answers for static files first, so they keep their
+    long cache."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        return response
+
+
+def content_disposition(filename: str, *, attachment: bool) -> str:
+    """The Content-Disposition of a file: its name in UTF-8 (RFC 6266's `filename*`), beside
+    an ASCII spelling for the clients that read only `filename` ("Lefèvre" as "Lefevre")."""
+    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
+    ascii_name = re.sub(r'[\\"\x00-\x1f\x7f]', "", ascii_name)
+    kind = "attachment" if attachment else "inline"
+    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def pdf_response(request: HttpRequest, template: str, context: dict, *, filename: str) -> WeasyTemplateResponse:
+    """A document as a PDF to read in the browser: the HTML page's template printed, tagged
+    PDF/UA-1 (its structure, title and language for screen readers), under its name."""
+    response = WeasyTemplateResponse(request, template, context, options={"pdf_variant": "pdf/ua-1"})
+    response["Content-Disposition"] = content_disposition(filename, attachment=False)
+    return response

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "scheduling",
     "workday",
     "portal",
+    # Before the admin, so that it edits the patients' texts in both languages side by side.
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "clinic.http.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -214,6 +217,12 @@ if CLINIC_LANGUAGE not in dict(LANGUAGES):
     raise ImproperlyConfigured(f"CLINIC_LANGUAGE must be one of {', '.join(dict(LANGUAGES))}.")
 LANGUAGE_CODE = CLINIC_LANGUAGE
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The clinic's own texts for patients (aftercare topics, areas' and courses' names for
+# patients) have a column per language (treatments/translation.py). The English is the one
+# every row has, as the defaults came written in English; a French text not written yet
+# reads in English rather than blank, and the other way round.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "fr")
 # English dates as in Europe (31/01/2028, weeks from Monday): see clinic/formats/en.
 FORMAT_MODULE_PATH = ["clinic.formats"]
 TIME_ZONE = os.environ.get("CLINIC_TIME_ZONE", "Europe/Paris")

@@ -6,6 +6,8 @@ from datetime import UTC
 from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
+from django.utils import translation
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from clinic.models import User
@@ -13,6 +15,14 @@ from clinic.sessions import user_deactivated
 from scheduling.models import Appointment, CalendarFeed
 
 PRODUCT_ID = "-//Mesoplan//Appointments//EN"
+
+
+def appointment_calendar(appointment: Appointment, *, for_patient: bool) -> bytes:
+    """One appointment to add to a calendar. The patient's copy is in the patient's language,
+    whoever downloads it; the staff's in the staff member's."""
+    language = appointment.patient.preferred_language if for_patient else translation.get_language()
+    with translation.override(language):
+        return calendar_of([appointment], name=_("Mesotherapy appointment"), for_patient=for_patient)
 
 
 def calendar_of(appointments: Iterable[Appointment], *, name: str, for_patient: bool) -> bytes:
@@ -34,11 +44,20 @@ def event_of(appointment: Appointment, *, for_patient: bool) -> Event:
     event.add("dtstamp", appointment.updated_at.astimezone(UTC))
     event.add("location", f"{settings.CLINIC_NAME}, {appointment.room}, {settings.CLINIC_ADDRESS}")
     if for_patient:
-        event.add("summary", f"Mesotherapy appointment with {appointment.practitioner}")
-        event.add("description", f"To move or cancel it, call {settings.CLINIC_PHONE}.")
+        event.add(
+            "summary", _("Mesotherapy appointment with %(practitioner)s") % {"practitioner": appointment.practitioner}
+        )
+        event.add("description", _("To move or cancel it, call %(phone)s.") % {"phone": settings.CLINIC_PHONE})
     else:
-        event.add("summary", f"{appointment.patient.full_name} ({appointment.minutes} min)")
-        event.add("description", f"{appointment.room}. Status: {appointment.get_status_display()}.")
+        event.add(
+            "summary",
+            _("%(patient)s (%(minutes)s min)")
+            % {"patient": appointment.patient.full_name, "minutes": appointment.minutes},
+        )
+        event.add(
+            "description",
+            _("%(room)s. Status: %(status)s.") % {"room": appointment.room, "status": appointment.get_status_display()},
+        )
     if appointment.status == Appointment.Status.CANCELLED:
         event.add("status", "CANCELLED")
     return event

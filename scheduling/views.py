@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clinic import roles
 from clinic.forms import add_error_by_field
-from clinic.http import validate_uuid
+from clinic.http import content_disposition, validate_uuid
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling import booking, calendars, courses, grid
@@ -297,11 +297,10 @@ def appointment_ics(request: HttpRequest, pk: UUID) -> HttpResponse:
     appointment = get_appointment_for_user(request.user, pk)
     can = roles.abilities_of(request.user)
     for_patient = can.use_portal and not can.work_with_patients
-    # Lazy: the calendar is written in the language it is made in, which may be the patient's.
-    body = calendars.calendar_of([appointment], name=gettext_lazy("Mesotherapy appointment"), for_patient=for_patient)
+    body = calendars.appointment_calendar(appointment, for_patient=for_patient)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="appointment-{timezone.localtime(appointment.start):%Y-%m-%d}.ics"'
+    response["Content-Disposition"] = content_disposition(
+        f"appointment-{timezone.localtime(appointment.start):%Y-%m-%d}.ics", attachment=True
     )
     return response
 

@@ -48,7 +48,7 @@ def get_plan_for_document(user, pk: UUID) -> TreatmentPlan:
     """The plan with what its printed version reads: sessions, areas, cocktail lines."""
     return get_object_or_404(
         TreatmentPlan.objects.visible_to(user)
-        .select_related("patient", "formulation", "prescriber")
+        .select_related("patient", "formulation", "prescriber", "protocol")
         .prefetch_related(
             "sessions",
             Prefetch("areas", queryset=PlanArea.objects.select_related("area")),

@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin import ClinicalRowsAdmin
@@ -41,6 +43,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 # The clinical defaults (ingredients' limits, allergens, areas, protocols, aftercare texts, and in
 # patients' admin the contraindications) are the manager's to keep; each keeps its history.
+# What of them patients read is written in English and French, each field's two languages one
+# under the other (TranslationAdmin; treatments/translation.py names the fields).
 @admin.register(Ingredient)
 class IngredientAdmin(SimpleHistoryAdmin):
     list_display = ["name", "category", "unit", "typical_amount", "max_per_ml", "max_per_session", "active"]
@@ -67,8 +71,17 @@ class AllergenAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TreatmentArea)
-class TreatmentAreaAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "default_minutes", "typical_volume_ml", "max_volume_ml", "technique", "needle", "active"]
+class TreatmentAreaAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = [
+        "name",
+        "patient_name",
+        "default_minutes",
+        "typical_volume_ml",
+        "max_volume_ml",
+        "technique",
+        "needle",
+        "active",
+    ]
     list_filter = ["technique", "active"]
 
 
@@ -111,8 +124,8 @@ class SafetyAcknowledgementAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "indication", "sessions", "interval_days", "min_days", "max_days", "active"]
+class ProtocolAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    list_display = ["name", "patient_name", "indication", "sessions", "interval_days", "min_days", "max_days", "active"]
     list_filter = ["indication", "active"]
     filter_horizontal = ["default_areas"]
     raw_id_fields = ["default_formulation"]
@@ -180,11 +193,11 @@ class SessionLotAdmin(ReadOnlyAdmin):
 
 
 @admin.register(AftercareTopic)
-class AftercareTopicAdmin(SimpleHistoryAdmin):
+class AftercareTopicAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "kind", "duration", "area", "ingredient", "position", "active"]
     list_filter = ["kind", "area", "active"]
     list_editable = ["position", "active"]
-    search_fields = ["title", "advice"]
+    search_fields = ["title_en", "title_fr", "advice_en", "advice_fr"]
 
 
 @admin.register(DocumentHandover)
@@ -223,14 +236,14 @@ class AllergyInline(ClinicalRowsAdmin, admin.TabularInline):
     extra = 0
     fields = ["allergen", "recorded_by", "recorded_at"]
     readonly_fields = ["recorded_by", "recorded_at"]
-    verbose_name = "allergy to an allergen"
+    verbose_name = _("allergy to an allergen")
 
 
 class LimitedToIngredientInline(admin.TabularInline):
     model = Ingredient.contraindications.through
     extra = 0
-    verbose_name = "ingredient it is limited to"
-    verbose_name_plural = "limited to cocktails containing (leave empty when it applies to any cocktail)"
+    verbose_name = _("ingredient it is limited to")
+    verbose_name_plural = _("limited to cocktails containing (leave empty when it applies to any cocktail)")
 
 
 class PatientWithAllergiesAdmin(PatientAdmin):

@@ -1,7 +1,10 @@
 """What goes into the documents patients take home: the aftercare sheet of a session and
 the plan of a course.
 
-The same dictionary feeds the HTML preview and the PDF, so both always say the same."""
+The same dictionary feeds the HTML preview and the PDF, so both always say the same. Each
+document is in its patient's language, whoever prints it: the dictionary carries that
+`language`, reads the clinic's texts in it, and the template renders it there
+(`{% language %}`), so that a print batch may mix languages."""
 
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,7 +12,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from clinic.models import User
 from treatments import safety
@@ -24,7 +28,10 @@ from treatments.models import (
 )
 
 # Every sheet speaks of these two, even if the clinic deactivates their rows by mistake.
-ALWAYS_COVERED = ("Redness", "Swelling")
+ALWAYS_COVERED = (
+    {"title_en": "Redness", "title_fr": "Rougeur", "duration_en": "a day or two", "duration_fr": "un jour ou deux"},
+    {"title_en": "Swelling", "title_fr": "Gonflement", "duration_en": "a day or two", "duration_fr": "un jour ou deux"},
+)
 
 
 @dataclass(frozen=True)
@@ -52,13 +59,25 @@ def aftercare_sheet(session: TreatmentSession, cocktail: Formulation | None = No
     A session still to come whose cocktail is blocked for the patient gets no sheet
     ("withheld"): it would tell them to come while a dermatologist has to decide first."""
     plan = session.plan
-    cocktail = cocktail or version_to_give(session)
-    sheet = {"clinic": clinic_details(), "session": session, "plan": plan, "patient": plan.patient}
+    with translation.override(plan.patient.preferred_language):
+        return sheet_in_language(session, cocktail or version_to_give(session))
+
+
+def sheet_in_language(session: TreatmentSession, cocktail: Formulation) -> dict:
+    plan = session.plan
+    sheet = {
+        "clinic": clinic_details(),
+        "session": session,
+        "plan": plan,
+        "patient": plan.patient,
+        "language": plan.patient.preferred_language,
+    }
     if not session.is_done and blocked_for_patient(session, cocktail):
-        return sheet | {"withheld": True}
+        # A page for the staff printing the day's batch, in their language.
+        return sheet | {"withheld": True, "language": None}
     areas = areas_of(session)
     lines = list(cocktail.lines.all())
-    by_kind = topics_for(areas=[area for area, _ in areas], ingredient_ids=[line.ingredient_id for line in lines])
+    by_kind = topics_for(areas=[area for area, _volume in areas], ingredient_ids=[line.ingredient_id for line in lines])
     return sheet | {
         "withheld": False,
         "done": session.is_done,
@@ -69,7 +88,7 @@ def aftercare_sheet(session: TreatmentSession, cocktail: Formulation | None = No
         "lots": [use.lot for use in session.lots.select_related("lot__product")] if session.is_done else [],
         "effects": by_kind[AftercareTopic.Kind.EFFECT],
         "instructions": by_kind[AftercareTopic.Kind.INSTRUCTION],
-        "area_notes": [(area, area.aftercare_notes) for area, _ in areas if area.aftercare_notes],
+        "area_notes": [(area, area.aftercare_notes) for area, _volume in areas if area.aftercare_notes],
         "warnings": by_kind[AftercareTopic.Kind.WARNING],
         "before": by_kind[AftercareTopic.Kind.BEFORE],
         "next_visit": next_visit(session),
@@ -94,6 +113,11 @@ def plan_document(plan: TreatmentPlan) -> dict:
     """The printable plan of a course: its sessions, what to do before each one and what to
     expect after, with the cocktail version its next session is given. `plan` comes with
     its sessions and areas prefetched."""
+    with translation.override(plan.patient.preferred_language):
+        return plan_in_language(plan)
+
+
+def plan_in_language(plan: TreatmentPlan) -> dict:
     planned_areas = list(plan.areas.all())
     cocktail = current_version(plan)
     lines = list(cocktail.lines.all())
@@ -102,6 +126,7 @@ def plan_document(plan: TreatmentPlan) -> dict:
     )
     return {
         "plan": plan,
+        "language": plan.patient.preferred_language,
         "clinic": clinic_details(),
         "lines": [describe_line(line) for line in lines],
         "cocktail_name": str(cocktail),
@@ -129,9 +154,9 @@ def topics_for(*, areas: list[TreatmentArea], ingredient_ids: list[int]) -> dict
     )
     by_kind = {kind: [t for t in topics if t.kind == kind] for kind in AftercareTopic.Kind.values}
     effects = by_kind[AftercareTopic.Kind.EFFECT]
-    for title in ALWAYS_COVERED:
-        if not any(topic.title == title for topic in effects):
-            effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, title=title, duration="a day or two"))
+    for texts in ALWAYS_COVERED:
+        if not any(topic.title_en == texts["title_en"] for topic in effects):
+            effects.insert(0, AftercareTopic(kind=AftercareTopic.Kind.EFFECT, **texts))
     return by_kind
 
 
@@ -159,8 +184,8 @@ def areas_of(session: TreatmentSession) -> list[tuple[TreatmentArea, Decimal]]:
 
 def position_in_course(session: TreatmentSession) -> str:
     if session.maintenance:
-        return "maintenance session"
-    return f"session {session.number} of {session.plan.sessions_planned}"
+        return _("maintenance session")
+    return _("session %(number)s of %(count)s") % {"number": session.number, "count": session.plan.sessions_planned}
 
 
 def next_visit(session: TreatmentSession) -> NextVisit | None:

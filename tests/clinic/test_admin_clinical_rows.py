@@ -114,7 +114,7 @@ CLINICAL_DEFAULTS = [
         "treatments",
         "aftercaretopic",
         lambda: AftercareTopic.objects.filter(kind="instruction").first(),
-        {"duration": "3 days"},
+        {"duration_en": "3 days"},
         "Duration",
     ),
     (
@@ -128,7 +128,7 @@ CLINICAL_DEFAULTS = [
         "treatments",
         "treatmentarea",
         lambda: TreatmentArea.objects.get(name="Scalp"),
-        {"aftercare_notes": "Wash your hair the next day."},
+        {"aftercare_notes_en": "Wash your hair the next day."},
         "Aftercare notes",
     ),
 ]

@@ -102,7 +102,7 @@ def test_an_instruction_needs_a_duration_the_sheet_can_compare(db):
     topic = AftercareTopic(kind=AftercareTopic.Kind.INSTRUCTION, title="No running", duration="until it feels fine")
     with pytest.raises(ValidationError) as refused:
         topic.full_clean()
-    assert "hours, days, weeks or months" in refused.value.message_dict["duration"][0]
+    assert "hours, days, weeks or months" in refused.value.message_dict["duration_en"][0]
     AftercareTopic(kind=AftercareTopic.Kind.INSTRUCTION, title="No running", duration="2 to 3 days").full_clean()
 
 

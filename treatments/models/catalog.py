@@ -285,10 +285,14 @@ class TreatmentArea(models.Model):
     technique = models.CharField(max_length=20, choices=Technique.choices)
     depth_mm = models.DecimalField(gettext_lazy("depth (mm)"), max_digits=4, decimal_places=1)
     needle = models.CharField(max_length=40, help_text=gettext_lazy("Gauge and length, e.g. 30 G 4 mm."))
+    patient_name = models.CharField(
+        gettext_lazy("name for patients"),
+        max_length=80,
+        help_text=gettext_lazy("Plain words on the patient's documents, e.g. Around the eyes (not Periorbital)."),
+    )
     aftercare_notes = models.TextField(blank=True, help_text=gettext_lazy("Printed on this area's aftercare sheets."))
     active = models.BooleanField(default=True)
-
-    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
+    # Its history, French included, is registered with its languages (treatments/translation.py).
 
     class Meta:
         ordering = ["name"]

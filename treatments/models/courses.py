@@ -44,6 +44,12 @@ class Protocol(models.Model):
     """A clinic's default course for an indication: the plan form starts from it."""
 
     name = models.CharField(max_length=120, unique=True)
+    patient_name = models.CharField(
+        _("name for patients"),
+        max_length=120,
+        blank=True,
+        help_text=_("The course's name on the patient's plan, in plain words. Empty: the plan names none."),
+    )
     indication = models.CharField(max_length=20, choices=Indication.choices)
     sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
     interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), SPACING_LIMIT])
@@ -69,8 +75,7 @@ class Protocol(models.Model):
     )
     notes = models.TextField(blank=True)
     active = models.BooleanField(default=True)
-
-    history = HistoricalRecords()  # a clinical default, as the ingredients' limits
+    # Its history, French included, is registered with its languages (treatments/translation.py).
 
     class Meta:
         ordering = ["name"]

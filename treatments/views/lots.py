@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from clinic.http import content_disposition
 from clinic.roles import Role, role_required
 from treatments import recall
 from treatments.models import EXPIRY_NOTICE_DAYS, Lot, Product, SessionLot, normalised_lot_number
@@ -23,7 +24,7 @@ def lot_recall(request: HttpRequest) -> HttpResponse:
     lots = recall.lots_given(request.user, query, product) if searching else SessionLot.objects.none()
     if request.GET.get("format") == "csv" and searching:
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="recall-lot-{slugify(query)}.csv"'
+        response["Content-Disposition"] = content_disposition(f"recall-lot-{slugify(query)}.csv", attachment=True)
         recall.write_csv(response, lots)
         return response
     context = {

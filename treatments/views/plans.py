@@ -11,10 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_weasyprint import WeasyTemplateResponse
 
 from clinic.forms import add_error_by_field
-from clinic.http import client_ip, validate_int, validate_uuid
+from clinic.http import client_ip, pdf_response, validate_int, validate_uuid
 from clinic.roles import Role, role_required
 from patients.access import get_patient_for_user
 from patients.models import Patient
@@ -138,9 +137,7 @@ def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
         document=DocumentHandover.Document.PLAN, plan=plan, by=request.user, ip_address=client_ip(request)
     )
     filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
-    return WeasyTemplateResponse(
-        request, "documents/plan.html", documents.plan_document(plan), filename=filename, attachment=False
-    )
+    return pdf_response(request, "documents/plan.html", documents.plan_document(plan), filename=filename)
 
 
 @require_GET

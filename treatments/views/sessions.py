@@ -8,9 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_weasyprint import WeasyTemplateResponse
 
-from clinic.http import client_ip
+from clinic.http import client_ip, pdf_response
 from clinic.roles import Role, role_required
 from treatments import documents
 from treatments.access import get_session_for_user
@@ -29,9 +28,7 @@ def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     )
     kind = "aftercare" if sheet["done"] else "before-your-session"
     filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
-    return WeasyTemplateResponse(
-        request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename, attachment=False
-    )
+    return pdf_response(request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename)
 
 
 @require_GET

@@ -4,8 +4,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
-from django_weasyprint import WeasyTemplateResponse
 
+from clinic.http import pdf_response
 from clinic.roles import Role, role_required
 from patients.models import Patient
 from scheduling.models import Appointment
@@ -57,10 +57,9 @@ def today_print(request: HttpRequest) -> HttpResponse:
         return render(request, "treatments/no_sheet.html", {"today": True})
     to_give = cocktails.versions_to_give(sessions)
     sheets = [documents.aftercare_sheet(session, to_give[session.pk]) for session in sessions]
-    return WeasyTemplateResponse(
+    return pdf_response(
         request,
         "documents/aftercare.html",
         {"sheets": sheets},
         filename=f"aftercare-{timezone.localdate():%Y-%m-%d}.pdf",
-        attachment=False,
     )
