@@ -5,7 +5,7 @@ the plan. A text the clinic changed keeps its English and has no French yet (it 
 in English until the clinic writes it); running this again changes nothing. Their history
 keeps the English and French columns, from here on without the untranslated one."""
 
-from django.db import migrations
+from django.db import migrations, models
 from django.db.models import F
 from django.utils import timezone
 
@@ -199,6 +199,13 @@ ADVICE = {
 }
 
 
+HISTORY_COLUMNS = {
+    "aftercaretopic": ("title", "duration", "advice"),
+    "protocol": ("patient_name",),
+    "treatmentarea": ("patient_name", "aftercare_notes"),
+}
+
+
 def english_columns(apps, schema_editor):
     """Each text's English column holds what it said (its history's rows too)."""
     for name, fields in (
@@ -209,6 +216,15 @@ def english_columns(apps, schema_editor):
             model.objects.filter(**{f"{fields[0]}_en__isnull": True}).update(
                 **{f"{field}_en": F(field) for field in fields}
             )
+
+
+def untranslated_history_columns(apps, schema_editor):
+    """Going back: the history's untranslated columns, added again, say what the English said."""
+    for name, fields in HISTORY_COLUMNS.items():
+        model = apps.get_model("treatments", f"historical{name}")
+        model.objects.filter(**{f"{fields[0]}_en__isnull": False}).update(
+            **{field: F(f"{field}_en") for field in fields}
+        )
 
 
 def keep_in_history(apps, row) -> None:
@@ -260,16 +276,15 @@ class Migration(migrations.Migration):
     dependencies = [("treatments", "0028_texts_in_both_languages")]
 
     operations = [
-        migrations.RunPython(english_columns, migrations.RunPython.noop),
+        migrations.RunPython(english_columns, untranslated_history_columns),
         migrations.RunPython(french_defaults, migrations.RunPython.noop),
+        # Going back adds them again to rows that exist: empty first, then filled from the English.
+        migrations.AlterField("historicaltreatmentarea", "patient_name", models.CharField(max_length=80, blank=True)),
+        migrations.AlterField("historicalaftercaretopic", "title", models.CharField(max_length=120, blank=True)),
         # The history keeps each language's column; the untranslated one only mirrored the English.
         *(
             migrations.RemoveField(model_name=f"historical{model}", name=field)
-            for model, fields in (
-                ("aftercaretopic", ("title", "duration", "advice")),
-                ("protocol", ("patient_name",)),
-                ("treatmentarea", ("patient_name", "aftercare_notes")),
-            )
+            for model, fields in HISTORY_COLUMNS.items()
             for field in fields
         ),
     ]
