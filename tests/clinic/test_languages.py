@@ -111,3 +111,23 @@ def test_a_new_patient_starts_with_the_clinics_language(client, charlie, clinic_
         assert form["preferred_language"].value() == clinic_language
         client.post("/patients/new/", NEW_PATIENT)
     assert Patient.objects.get(last_name="Dupont").preferred_language == clinic_language
+
+
+def test_a_wrong_password_is_refused_in_french(client, charlie):
+    response = client.post(
+        "/accounts/login/", {"username": "charlie", "password": "not the password"}, HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    assert response.status_code == 200
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides." in response.content.decode()
+
+
+def test_the_admin_labels_our_models_in_french(client, margaret):
+    client.force_login(margaret)
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    for words in ("Administration de Mesoplan", "Planning", "Rendez-vous", "Horaires de travail", "Contre-indications"):
+        assert words in index, words
+    form = client.get("/admin/patients/patient/add/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    for words in ("Coordonnées", "Profil clinique", "Consentement", "Archivage", "Prénom", "Date de naissance"):
+        assert words in form, words
+    users = client.get("/admin/clinic/user/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Débloquer la connexion (après trop de mots de passe erronés)" in users
