@@ -29,10 +29,16 @@ class LanguageMiddleware(LocaleMiddleware):
 
 @require_POST
 def choose_language(request: HttpRequest) -> HttpResponse:
-    """Django's set_language (the cookie and the way back), remembered on the account too."""
-    response = set_language(request)
+    """Django's set_language (the cookie and the way back), remembered on the account too.
+
+    Only the clinic's languages: Django's own view would take any it has a catalogue for."""
     chosen = request.POST.get("language", "")
-    if request.user.is_authenticated and chosen in dict(settings.LANGUAGES):
+    if chosen not in dict(settings.LANGUAGES):
+        request.POST = request.POST.copy()
+        request.POST.pop("language", None)
+        return set_language(request)
+    response = set_language(request)
+    if request.user.is_authenticated:
         request.user.language = chosen
         request.user.save(update_fields=["language"])
     return response

@@ -79,6 +79,7 @@ def test_an_unknown_language_changes_nothing(client, charlie, language):
     client.force_login(charlie)
     response = client.post("/language/", {"language": language, "next": "/patients/"})
     assert response["Location"] == "/patients/"
+    assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
     charlie.refresh_from_db()
     assert charlie.language == ""
     page = client.get("/patients/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
