@@ -208,7 +208,8 @@ def test_a_table_too_wide_for_a_phone_is_a_named_region_the_keyboard_scrolls(pag
     expect(composition).to_be_focused()
     for _ in range(5):
         page.keyboard.press("ArrowRight")
-    assert composition.evaluate("(box) => box.scrollLeft") > 0
+    # The browser scrolls smoothly: wait for it to have moved.
+    page.wait_for_function("() => document.querySelector('.table-responsive').scrollLeft > 0", timeout=5_000)
 
     # Wide enough for the whole table, the box no longer scrolls, nor takes a Tab stop.
     page.set_viewport_size({"width": 1280, "height": 900})
