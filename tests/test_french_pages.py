@@ -42,7 +42,7 @@ NAVIGATION_IN_ENGLISH = ["Today", "Schedule", "Register a patient", "Lot recall"
 def test_todays_page_for_the_front_desk(client, charlie):
     client.force_login(charlie)
     page = french_page(client, "/today/")
-    for words in ["Aujourd'hui", "Planning", "Enregistrer un patient", "Trouver un patient", "Aucun rendez-vous"]:
+    for words in ["Aujourd'hui", "Planning", "Nouveau patient", "Trouver un patient", "Aucun rendez-vous"]:
         assert words in page
     assert not english_left(page, [*NAVIGATION_IN_ENGLISH, "Find a patient", "Book", "Print today's sheets"])
 
