@@ -5,19 +5,22 @@ portal invitation. The PDFs are tagged PDF/UA-1 and named with an ASCII fallback
 import io
 import subprocess
 from datetime import date, datetime, timedelta
+from io import StringIO
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.utils import timezone, translation
 from icalendar import Calendar
 from pypdf import PdfReader
 
 from clinic.roles import Role
+from patients.models import Patient
 from scheduling import booking
 from tests.factories import AppointmentFactory, PatientFactory, RoomFactory, UserFactory, WorkingHoursFactory
 from tests.treatments.test_aftercare import course, done
-from treatments.models import AftercareTopic, TreatmentArea
+from treatments.models import AftercareTopic, TreatmentArea, TreatmentSession
 
 PARIS = ZoneInfo("Europe/Paris")
 TUESDAY_1_DECEMBER = datetime(2026, 12, 1, 10, 0, tzinfo=PARIS)
@@ -263,3 +266,20 @@ def test_the_date_of_birth_is_french_on_a_french_plan(client, derek):
     client.force_login(derek)
 
     assert "né(e) le 15 août 1980" in pdftotext(client.get(f"/plans/{plan.pk}/plan.pdf"))
+
+
+def test_the_demo_patient2_reads_french_and_patient_english(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    dermatologist = UserFactory(username="dr.english", role=Role.DERMATOLOGIST, language="en")
+    client.force_login(dermatologist)
+    texts = {}
+    for username in ("patient.demo", "patient2.demo"):
+        patient = Patient.objects.get(portal_user__username=username)
+        session = TreatmentSession.objects.filter(plan__patient=patient, status=TreatmentSession.Status.DONE).first()
+        texts[username] = pdftotext(client.get(f"/sessions/{session.pk}/aftercare.pdf"))
+
+    assert "Rougeur" in texts["patient2.demo"] and "gonflement" in texts["patient2.demo"].lower()
+    assert "Redness" in texts["patient.demo"] and "Rougeur" not in texts["patient.demo"]
+    assert Patient.objects.filter(preferred_language="fr").count() >= 4
+    client.force_login(Patient.objects.get(portal_user__username="patient2.demo").portal_user)
+    assert '<html lang="fr"' in client.get("/portal/").content.decode()
