@@ -137,8 +137,8 @@ def test_a_days_batch_mixes_languages_sheet_by_sheet(client, derek, charlie, cam
 
     camille_page = next(page for page in pages if "Camille" in page)
     alice_page = next(page for page in pages if "Alice" in page)
-    assert "Avant votre séance de mésothérapie" in camille_page
-    assert "Before your mesotherapy session" in alice_page
+    assert "Avant votre séance de mésothérapie" in camille_page and "Page 1 sur 2" in camille_page
+    assert "Before your mesotherapy session" in alice_page and "Page 2 of 2" in alice_page
 
 
 def test_the_pdfs_are_tagged_pdf_ua_with_title_and_language(client, derek, camille):
