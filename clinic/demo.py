@@ -9,15 +9,16 @@ from clinic.roles import Role
 
 DEMO_PASSWORD = "mesoplan-demo"
 
-# username, first name, last name, role (None for the manager), what the account is for
+# username, first name, last name, role (None for the manager), language ("": the browser's),
+# what the account is for. The two patients read their own languages (patients/demo.py).
 DEMO_USERS = [
-    ("dr.demo", "Claire", "Moreau", Role.DERMATOLOGIST, "dermatologist"),
-    ("dr.bernard", "Hugo", "Bernard", Role.DERMATOLOGIST, "dermatologist"),
-    ("dr.lefevre", "Inès", "Lefèvre", Role.DERMATOLOGIST, "dermatologist"),
-    ("desk.demo", "Léa", "Petit", Role.FRONT_DESK, "front desk"),
-    ("admin.demo", "Marc", "Girard", None, "clinic manager: /admin/"),
-    ("patient.demo", "Camille", "Durand", Role.PATIENT, "patient portal"),
-    ("patient2.demo", "Thomas", "Roux", Role.PATIENT, "patient portal"),
+    ("dr.demo", "Claire", "Moreau", Role.DERMATOLOGIST, "", "dermatologist"),
+    ("dr.bernard", "Hugo", "Bernard", Role.DERMATOLOGIST, "", "dermatologist"),
+    ("dr.lefevre", "Inès", "Lefèvre", Role.DERMATOLOGIST, "", "dermatologist"),
+    ("desk.demo", "Léa", "Petit", Role.FRONT_DESK, "", "front desk"),
+    ("admin.demo", "Marc", "Girard", None, "", "clinic manager: /admin/"),
+    ("patient.demo", "Camille", "Durand", Role.PATIENT, "en", "patient portal"),
+    ("patient2.demo", "Thomas", "Roux", Role.PATIENT, "fr", "patient portal"),
 ]
 
 
@@ -27,13 +28,14 @@ def demo_sign_ins() -> list[tuple[str, str]]:
 
 def seed(*, log: Callable[[str], None]) -> None:
     created = 0
-    for username, first_name, last_name, role, _ in DEMO_USERS:
+    for username, first_name, last_name, role, language, _ in DEMO_USERS:
         user, was_created = User.objects.get_or_create(
             username=username,
             defaults={
                 "first_name": first_name,
                 "last_name": last_name,
                 "email": f"{username}@example.org",
+                "language": language,
                 "is_staff": role is None,
                 "is_superuser": role is None,
             },

@@ -73,6 +73,11 @@ DEMO_PATIENTS = [
 ]
 
 
+# The demo clinic is in Paris: these patients read French (their documents, emails and
+# calendar files are French whoever prints them); the others English.
+READ_FRENCH = {("Thomas", "Roux"), ("Sophie", "Martin"), ("Julie", "Bernard"), ("Léa", "Simon"), ("Karim", "Benali")}
+
+
 def seed(*, log: Callable[[str], None]) -> None:
     registered_by = User.objects.get(username="desk.demo")
     dermatologist = User.objects.get(username="dr.demo")
@@ -91,6 +96,7 @@ def seed(*, log: Callable[[str], None]) -> None:
             email=f"{first.lower()}.{last.lower()}@example.org".replace("é", "e").replace("è", "e"),
             address=f"{10 + index} rue de la République, 750{index % 20 + 1:02d} Paris",
             portal_user=User.objects.get(username=portal) if portal else None,
+            preferred_language="fr" if (first, last) in READ_FRENCH else "en",
         )
         registry.update_patient(
             patient=patient,
