@@ -49,7 +49,6 @@ def test_an_areas_change_form_reads_in_french(client, margaret):
         "Volume habituel par séance (mL)",
         "Technique",
         "Aiguille",
-        "Notes pour les conseils après séance",
     } <= field_labels(response)
 
 
