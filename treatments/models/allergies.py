@@ -80,36 +80,43 @@ class Allergen(models.Model):
     """Something a patient can be allergic to: cocktails containing any of its ingredients
     are refused for them."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=120, unique=True)
     also_known_as = models.CharField(
+        _("also known as"),
         max_length=300,
         blank=True,
         help_text=_("Other names it is typed as, separated by commas (e.g. xylocaine for lidocaine)."),
     )
     ingredients = models.ManyToManyField(
         Ingredient,
+        verbose_name=_("ingredients"),
         blank=True,
         related_name="allergens",
         help_text=_("The catalogue ingredients that are or contain it: cocktails with these are refused."),
     )
     own_ingredient = models.OneToOneField(
         Ingredient,
+        verbose_name=_("own ingredient"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="own_allergen",
         help_text=_("The ingredient this allergen is, when it is one."),
     )
-    notes = models.TextField(blank=True, help_text=_("Where it is found, and the source."))
-    active = models.BooleanField(default=True, help_text=_("Inactive allergens are not offered for new allergies."))
+    notes = models.TextField(_("notes"), blank=True, help_text=_("Where it is found, and the source."))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive allergens are not offered for new allergies.")
+    )
     allergic_patients = models.ManyToManyField(
-        "patients.Patient", through="Allergy", blank=True, related_name="allergens"
+        "patients.Patient", verbose_name=_("allergic patients"), through="Allergy", blank=True, related_name="allergens"
     )
 
     objects = AllergenQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[ingredients])  # a clinical default, as the ingredients
 
     class Meta:
+        verbose_name = _("allergen")
+        verbose_name_plural = _("allergens")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -124,16 +131,24 @@ class Allergy(models.Model):
     """A patient's allergy to an allergen: cocktails containing any of its ingredients are
     refused for them."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    allergen = models.ForeignKey(Allergen, on_delete=models.PROTECT, related_name="+")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="+"
     )
-    recorded_at = models.DateTimeField(default=timezone.now)
+    allergen = models.ForeignKey(Allergen, verbose_name=_("allergen"), on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("allergy")
         ordering = ["allergen__name"]
         verbose_name_plural = _("allergies")
         constraints = [models.UniqueConstraint(fields=["patient", "allergen"], name="allergy_once_per_allergen")]
@@ -165,25 +180,40 @@ class UnverifiedAllergy(models.Model):
         NOT_RELEVANT = "not_relevant", _("Not relevant")
         WITHDRAWN = "withdrawn", _("No longer on the record")
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="+"
+    )
     text = models.CharField(_("as typed"), max_length=200)
     key = models.CharField(max_length=200, editable=False)  # allergy_key(text): one row per entry
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
-    allergen = models.ForeignKey(Allergen, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PENDING)
+    allergen = models.ForeignKey(
+        Allergen, verbose_name=_("allergen"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     reason = models.CharField(_("why it is not relevant"), max_length=500, blank=True)
     resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
 
     objects = UnverifiedAllergyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("unverified allergy")
         ordering = ["created_at", "pk"]
         verbose_name_plural = _("unverified allergies")
         constraints = [

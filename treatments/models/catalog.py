@@ -104,12 +104,16 @@ class Ingredient(models.Model):
         HYALURONIC_ACID = "hyaluronic_acid", gettext_lazy("Hyaluronic acid")
         OTHER = "other", gettext_lazy("Other")
 
-    name = models.CharField(max_length=120, unique=True)
-    category = models.CharField(max_length=20, choices=Category.choices)
+    name = models.CharField(gettext_lazy("name"), max_length=120, unique=True)
+    category = models.CharField(gettext_lazy("category"), max_length=20, choices=Category.choices)
     unit = models.CharField(
-        max_length=6, choices=Unit.choices, help_text=gettext_lazy("Unit of the amounts below and of cocktails.")
+        gettext_lazy("unit"),
+        max_length=6,
+        choices=Unit.choices,
+        help_text=gettext_lazy("Unit of the amounts below and of cocktails."),
     )
     typical_amount = models.DecimalField(
+        gettext_lazy("typical amount"),
         max_digits=10,
         decimal_places=3,
         null=True,
@@ -135,22 +139,29 @@ class Ingredient(models.Model):
         help_text=gettext_lazy("Strength × volume given. Empty: none on record; each use must then be acknowledged."),
     )
     limits_source = models.CharField(
+        gettext_lazy("limits source"),
         max_length=300,
         blank=True,
         help_text=gettext_lazy("Where the maximums come from: a published source, or 'clinic choice'."),
     )
     allowed_areas = models.ManyToManyField(
         "TreatmentArea",
+        verbose_name=gettext_lazy("allowed areas"),
         blank=True,
         related_name="+",
         help_text=gettext_lazy("Only these areas may be treated with it (e.g. scalp only). Empty: any area."),
     )
-    notes = models.TextField(blank=True, help_text=gettext_lazy("Shown to dermatologists when composing a cocktail."))
+    notes = models.TextField(
+        gettext_lazy("notes"), blank=True, help_text=gettext_lazy("Shown to dermatologists when composing a cocktail.")
+    )
     active = models.BooleanField(
-        default=True, help_text=gettext_lazy("Inactive ingredients cannot be added to new cocktails.")
+        gettext_lazy("active"),
+        default=True,
+        help_text=gettext_lazy("Inactive ingredients cannot be added to new cocktails."),
     )
     contraindications = models.ManyToManyField(
         "patients.Contraindication",
+        verbose_name=gettext_lazy("contraindications"),
         blank=True,
         related_name="ingredients",
         help_text=gettext_lazy("Contraindications limited to cocktails containing this ingredient."),
@@ -160,6 +171,8 @@ class Ingredient(models.Model):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("ingredient")
+        verbose_name_plural = gettext_lazy("ingredients")
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
@@ -263,8 +276,9 @@ class TreatmentArea(models.Model):
         POINT_BY_POINT = "point_by_point", gettext_lazy("Point by point")
         DEEP = "deep", gettext_lazy("Deep (body fat)")
 
-    name = models.CharField(max_length=80, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=80, unique=True)
     default_minutes = models.PositiveSmallIntegerField(
+        gettext_lazy("default minutes"),
         validators=[MinValueValidator(15), MaxValueValidator(60)],
         help_text=gettext_lazy("Slot length the booking suggests."),
     )
@@ -282,19 +296,25 @@ class TreatmentArea(models.Model):
         validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal(20))],
         help_text=gettext_lazy("A recorded or planned volume above this is refused as a typing error."),
     )
-    technique = models.CharField(max_length=20, choices=Technique.choices)
+    technique = models.CharField(gettext_lazy("technique"), max_length=20, choices=Technique.choices)
     depth_mm = models.DecimalField(gettext_lazy("depth (mm)"), max_digits=4, decimal_places=1)
-    needle = models.CharField(max_length=40, help_text=gettext_lazy("Gauge and length, e.g. 30 G 4 mm."))
+    needle = models.CharField(
+        gettext_lazy("needle"), max_length=40, help_text=gettext_lazy("Gauge and length, e.g. 30 G 4 mm.")
+    )
     patient_name = models.CharField(
         gettext_lazy("name for patients"),
         max_length=80,
         help_text=gettext_lazy("Plain words on the patient's documents, e.g. Around the eyes (not Periorbital)."),
     )
-    aftercare_notes = models.TextField(blank=True, help_text=gettext_lazy("Printed on this area's aftercare sheets."))
-    active = models.BooleanField(default=True)
+    aftercare_notes = models.TextField(
+        gettext_lazy("aftercare notes"), blank=True, help_text=gettext_lazy("Printed on this area's aftercare sheets.")
+    )
+    active = models.BooleanField(gettext_lazy("active"), default=True)
     # Its history, French included, is registered with its languages (treatments/translation.py).
 
     class Meta:
+        verbose_name = gettext_lazy("treatment area")
+        verbose_name_plural = gettext_lazy("treatment areas")
         ordering = ["name"]
 
     def __str__(self) -> str:

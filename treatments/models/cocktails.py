@@ -49,10 +49,15 @@ class Formulation(models.Model):
     """A cocktail: a clinic template (no patient) or a patient's own. Each edit of a version
     used by a session makes a new version, so records always show what was injected."""
 
-    name = models.CharField(max_length=120)
-    indication = models.CharField(max_length=20, choices=Indication.choices)
+    name = models.CharField(gettext_lazy("name"), max_length=120)
+    indication = models.CharField(gettext_lazy("indication"), max_length=20, choices=Indication.choices)
     patient = models.ForeignKey(
-        "patients.Patient", on_delete=models.PROTECT, null=True, blank=True, related_name="formulations"
+        "patients.Patient",
+        verbose_name=gettext_lazy("patient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="formulations",
     )
     total_volume_ml = models.DecimalField(
         gettext_lazy("total volume per session (mL)"),
@@ -63,24 +68,41 @@ class Formulation(models.Model):
             MaxValueValidator(Decimal(20), gettext_lazy("The total volume must be at most 20 mL.")),
         ],
     )
-    notes = models.TextField(blank=True)
+    notes = models.TextField(gettext_lazy("notes"), blank=True)
     lineage = models.UUIDField(
-        default=uuid.uuid4, editable=False, help_text=gettext_lazy("Shared by every version of a cocktail.")
+        gettext_lazy("lineage"),
+        default=uuid.uuid4,
+        editable=False,
+        help_text=gettext_lazy("Shared by every version of a cocktail."),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(gettext_lazy("version"), default=1, editable=False)
     previous_version = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="next_versions"
+        "self",
+        verbose_name=gettext_lazy("previous version"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="next_versions",
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now, editable=False)
     frozen_at = models.DateTimeField(
-        null=True, blank=True, editable=False, help_text=gettext_lazy("Set when a session first uses this version.")
+        gettext_lazy("frozen at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=gettext_lazy("Set when a session first uses this version."),
     )
 
     objects = FormulationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("formulation")
+        verbose_name_plural = gettext_lazy("formulations")
         ordering = ["name", "-version"]
         constraints = [
             models.CheckConstraint(
@@ -150,15 +172,21 @@ class FormulationLineQuerySet(models.QuerySet):
 
 
 class FormulationLine(models.Model):
-    formulation = models.ForeignKey(Formulation, on_delete=models.CASCADE, related_name="lines")
-    ingredient = models.ForeignKey(Ingredient, on_delete=models.PROTECT, related_name="+")
-    amount = models.DecimalField(max_digits=10, decimal_places=3)
-    unit = models.CharField(max_length=6, choices=Unit.choices)
+    formulation = models.ForeignKey(
+        Formulation, verbose_name=gettext_lazy("formulation"), on_delete=models.CASCADE, related_name="lines"
+    )
+    ingredient = models.ForeignKey(
+        Ingredient, verbose_name=gettext_lazy("ingredient"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(gettext_lazy("amount"), max_digits=10, decimal_places=3)
+    unit = models.CharField(gettext_lazy("unit"), max_length=6, choices=Unit.choices)
 
     objects = FormulationLineQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("formulation line")
+        verbose_name_plural = gettext_lazy("formulation lines")
         ordering = ["id"]
         constraints = [
             models.UniqueConstraint(fields=["formulation", "ingredient"], name="formulation_line_unique_ingredient"),
@@ -205,18 +233,34 @@ class SafetyAcknowledgement(models.Model):
     cocktail's page, which the next course planned with it takes over. Blocks cannot be
     acknowledged."""
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="acknowledgements")
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=gettext_lazy("patient"), on_delete=models.PROTECT, related_name="+"
+    )
+    formulation = models.ForeignKey(
+        Formulation, verbose_name=gettext_lazy("formulation"), on_delete=models.PROTECT, related_name="acknowledgements"
+    )
     plan = models.ForeignKey(
-        "treatments.TreatmentPlan", on_delete=models.PROTECT, null=True, blank=True, related_name="acknowledgements"
+        "treatments.TreatmentPlan",
+        verbose_name=gettext_lazy("plan"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="acknowledgements",
     )
     finding_key = models.CharField(max_length=80)
-    finding = models.TextField(help_text=gettext_lazy("The warning as it was shown."))
-    reason = models.TextField()
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    acknowledged_at = models.DateTimeField(default=timezone.now)
+    finding = models.TextField(gettext_lazy("finding"), help_text=gettext_lazy("The warning as it was shown."))
+    reason = models.TextField(gettext_lazy("reason"))
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("acknowledged by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(gettext_lazy("acknowledged at"), default=timezone.now)
 
     class Meta:
+        verbose_name = gettext_lazy("safety acknowledgement")
+        verbose_name_plural = gettext_lazy("safety acknowledgements")
         ordering = ["acknowledged_at"]
         constraints = [
             models.UniqueConstraint(

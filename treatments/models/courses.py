@@ -43,16 +43,20 @@ def spacing_errors(min_days: int | None, interval_days: int | None, max_days: in
 class Protocol(models.Model):
     """A clinic's default course for an indication: the plan form starts from it."""
 
-    name = models.CharField(max_length=120, unique=True)
+    name = models.CharField(gettext_lazy("name"), max_length=120, unique=True)
     patient_name = models.CharField(
-        _("name for patients"),
+        gettext_lazy("name for patients"),
         max_length=120,
         blank=True,
-        help_text=_("The course's name on the patient's plan, in plain words. Empty: the plan names none."),
+        help_text=gettext_lazy("The course's name on the patient's plan, in plain words. Empty: the plan names none."),
     )
-    indication = models.CharField(max_length=20, choices=Indication.choices)
-    sessions = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(52)])
-    interval_days = models.PositiveSmallIntegerField(validators=[MinValueValidator(3), SPACING_LIMIT])
+    indication = models.CharField(gettext_lazy("indication"), max_length=20, choices=Indication.choices)
+    sessions = models.PositiveSmallIntegerField(
+        gettext_lazy("sessions"), validators=[MinValueValidator(1), MaxValueValidator(52)]
+    )
+    interval_days = models.PositiveSmallIntegerField(
+        gettext_lazy("interval days"), validators=[MinValueValidator(3), SPACING_LIMIT]
+    )
     min_days = models.PositiveSmallIntegerField(
         gettext_lazy("minimum days between sessions"),
         validators=[MinValueValidator(3), SPACING_LIMIT],
@@ -61,11 +65,18 @@ class Protocol(models.Model):
     max_days = models.PositiveSmallIntegerField(
         gettext_lazy("maximum days between sessions"), validators=[SPACING_LIMIT]
     )
-    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
-    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
-    default_areas = models.ManyToManyField(TreatmentArea, blank=True, related_name="+")
+    maintenance_interval_days = models.PositiveSmallIntegerField(
+        gettext_lazy("maintenance interval days"), null=True, blank=True, validators=MAINTENANCE_LIMITS
+    )
+    maintenance_count = models.PositiveSmallIntegerField(
+        gettext_lazy("maintenance count"), default=0, validators=[MaxValueValidator(12)]
+    )
+    default_areas = models.ManyToManyField(
+        TreatmentArea, verbose_name=gettext_lazy("default areas"), blank=True, related_name="+"
+    )
     default_formulation = models.ForeignKey(
         Formulation,
+        verbose_name=gettext_lazy("default formulation"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -73,11 +84,13 @@ class Protocol(models.Model):
         limit_choices_to={"patient__isnull": True},
         help_text=gettext_lazy("The clinic template a new plan starts from."),
     )
-    notes = models.TextField(blank=True)
-    active = models.BooleanField(default=True)
+    notes = models.TextField(gettext_lazy("notes"), blank=True)
+    active = models.BooleanField(gettext_lazy("active"), default=True)
     # Its history, French included, is registered with its languages (treatments/translation.py).
 
     class Meta:
+        verbose_name = gettext_lazy("protocol")
+        verbose_name_plural = gettext_lazy("protocols")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -106,17 +119,31 @@ class TreatmentPlan(models.Model):
         STOPPED = "stopped", pgettext_lazy("course status", "Stopped")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="plans")
-    prescriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    protocol = models.ForeignKey(Protocol, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    indication = models.CharField(max_length=20, choices=Indication.choices)
-    formulation = models.ForeignKey(Formulation, on_delete=models.PROTECT, related_name="plans")
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=gettext_lazy("patient"), on_delete=models.PROTECT, related_name="plans"
+    )
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("prescriber"), on_delete=models.PROTECT, related_name="+"
+    )
+    protocol = models.ForeignKey(
+        Protocol,
+        verbose_name=gettext_lazy("protocol"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    indication = models.CharField(gettext_lazy("indication"), max_length=20, choices=Indication.choices)
+    formulation = models.ForeignKey(
+        Formulation, verbose_name=gettext_lazy("formulation"), on_delete=models.PROTECT, related_name="plans"
+    )
     sessions_planned = models.PositiveSmallIntegerField(
         gettext_lazy("number of sessions"),
         validators=[MinValueValidator(1, gettext_lazy("Plan at least one session.")), MaxValueValidator(52)],
     )
     interval_days = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(3, gettext_lazy("Sessions must be at least 3 days apart.")), SPACING_LIMIT]
+        gettext_lazy("interval days"),
+        validators=[MinValueValidator(3, gettext_lazy("Sessions must be at least 3 days apart.")), SPACING_LIMIT],
     )
     min_days = models.PositiveSmallIntegerField(
         gettext_lazy("minimum days between sessions"),
@@ -125,23 +152,31 @@ class TreatmentPlan(models.Model):
     max_days = models.PositiveSmallIntegerField(
         gettext_lazy("maximum days between sessions"), validators=[SPACING_LIMIT]
     )
-    maintenance_interval_days = models.PositiveSmallIntegerField(null=True, blank=True, validators=MAINTENANCE_LIMITS)
-    maintenance_count = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(12)])
-    start_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
-    stop_reason = models.CharField(max_length=300, blank=True)
+    maintenance_interval_days = models.PositiveSmallIntegerField(
+        gettext_lazy("maintenance interval days"), null=True, blank=True, validators=MAINTENANCE_LIMITS
+    )
+    maintenance_count = models.PositiveSmallIntegerField(
+        gettext_lazy("maintenance count"), default=0, validators=[MaxValueValidator(12)]
+    )
+    start_date = models.DateField(gettext_lazy("start date"))
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    stop_reason = models.CharField(gettext_lazy("stop reason"), max_length=300, blank=True)
     # A stopped course resumed: its sessions still to come are spaced from this day
     # (treatments.plans.resume_plan); the stop reason stays, for the record.
     resumed_on = models.DateField(gettext_lazy("resumed on"), null=True, blank=True)
     resume_reason = models.CharField(gettext_lazy("why the course was resumed"), max_length=300, blank=True)
-    notes = models.TextField(blank=True, max_length=2000)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    notes = models.TextField(gettext_lazy("notes"), blank=True, max_length=2000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now, editable=False)
 
     objects = TreatmentPlanQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("treatment plan")
+        verbose_name_plural = gettext_lazy("treatment plans")
         ordering = ["-start_date", "-created_at"]
         constraints = [
             models.CheckConstraint(
@@ -173,8 +208,12 @@ class TreatmentPlan(models.Model):
 
 
 class PlanArea(models.Model):
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.CASCADE, related_name="areas")
-    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(
+        TreatmentPlan, verbose_name=gettext_lazy("plan"), on_delete=models.CASCADE, related_name="areas"
+    )
+    area = models.ForeignKey(
+        TreatmentArea, verbose_name=gettext_lazy("area"), on_delete=models.PROTECT, related_name="+"
+    )
     volume_ml = models.DecimalField(
         gettext_lazy("volume per session (mL)"),
         max_digits=5,
@@ -183,6 +222,8 @@ class PlanArea(models.Model):
     )
 
     class Meta:
+        verbose_name = gettext_lazy("plan area")
+        verbose_name_plural = gettext_lazy("plan areas")
         ordering = ["area__name"]
         constraints = [models.UniqueConstraint(fields=["plan", "area"], name="plan_area_once")]
 
@@ -230,21 +271,29 @@ class TreatmentSession(models.Model):
     SEVERE_REACTIONS = [Reaction.URTICARIA, Reaction.WHEEZE, Reaction.ANAPHYLAXIS]
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="sessions")
-    number = models.PositiveSmallIntegerField()
-    maintenance = models.BooleanField(default=False)
-    target_date = models.DateField()
-    earliest_date = models.DateField()
-    latest_date = models.DateField()
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    plan = models.ForeignKey(
+        TreatmentPlan, verbose_name=gettext_lazy("plan"), on_delete=models.PROTECT, related_name="sessions"
+    )
+    number = models.PositiveSmallIntegerField(gettext_lazy("number"))
+    maintenance = models.BooleanField(gettext_lazy("maintenance"), default=False)
+    target_date = models.DateField(gettext_lazy("target date"))
+    earliest_date = models.DateField(gettext_lazy("earliest date"))
+    latest_date = models.DateField(gettext_lazy("latest date"))
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.PLANNED)
     skip_reason = models.CharField(gettext_lazy("why the session is skipped"), max_length=300, blank=True)
 
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(gettext_lazy("done at"), null=True, blank=True)
     practitioner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("practitioner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     formulation = models.ForeignKey(
         Formulation,
+        verbose_name=gettext_lazy("formulation"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -253,20 +302,31 @@ class TreatmentSession(models.Model):
     )
     # Several signs at once (redness and swelling), as Reaction values in the list's order.
     reactions = models.JSONField(gettext_lazy("immediate reaction"), default=list, blank=True)
-    reaction_notes = models.CharField(max_length=300, blank=True)
-    notes = models.TextField(blank=True, max_length=2000)
+    reaction_notes = models.CharField(gettext_lazy("reaction notes"), max_length=300, blank=True)
+    notes = models.TextField(gettext_lazy("notes"), blank=True, max_length=2000)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField(null=True, blank=True)
+    recorded_at = models.DateTimeField(gettext_lazy("recorded at"), null=True, blank=True)
     # The practitioner's own confirmation of the record: at once when they entered it,
     # else when they sign what someone else entered for them.
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_at = models.DateTimeField(gettext_lazy("signed at"), null=True, blank=True, editable=False)
     # While booked: when and with whom, as scheduling booked it (treatments.plans.mark_booked),
     # so a course's dates and documents follow its bookings without reading appointments.
-    booked_for = models.DateTimeField(null=True, blank=True, editable=False)
+    booked_for = models.DateTimeField(gettext_lazy("booked for"), null=True, blank=True, editable=False)
     booked_with = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("booked with"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     objects = TreatmentSessionQuerySet.as_manager()
@@ -274,6 +334,8 @@ class TreatmentSession(models.Model):
     history = HistoricalRecords(excluded_fields=["booked_for", "booked_with"])
 
     class Meta:
+        verbose_name = gettext_lazy("treatment session")
+        verbose_name_plural = gettext_lazy("treatment sessions")
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="session_number_unique"),
@@ -428,20 +490,26 @@ def booking_window(earliest: date, latest: date, today: date) -> tuple[date, dat
 
 
 class SessionArea(models.Model):
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="areas")
-    area = models.ForeignKey(TreatmentArea, on_delete=models.PROTECT, related_name="+")
+    session = models.ForeignKey(
+        TreatmentSession, verbose_name=gettext_lazy("session"), on_delete=models.PROTECT, related_name="areas"
+    )
+    area = models.ForeignKey(
+        TreatmentArea, verbose_name=gettext_lazy("area"), on_delete=models.PROTECT, related_name="+"
+    )
     volume_ml = models.DecimalField(
         gettext_lazy("volume injected (mL)"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
-    technique = models.CharField(max_length=20, choices=TreatmentArea.Technique.choices)
+    technique = models.CharField(gettext_lazy("technique"), max_length=20, choices=TreatmentArea.Technique.choices)
 
     # A correction changes or takes off an area given: the row as it was stays here, with who.
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("session area")
+        verbose_name_plural = gettext_lazy("session areas")
         ordering = ["area__name"]
         constraints = [models.UniqueConstraint(fields=["session", "area"], name="session_area_once")]
 
@@ -452,13 +520,17 @@ class SessionArea(models.Model):
 class SessionLot(models.Model):
     """A lot used in a session: what a recall searches."""
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="lots")
-    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="uses")
+    session = models.ForeignKey(
+        TreatmentSession, verbose_name=gettext_lazy("session"), on_delete=models.PROTECT, related_name="lots"
+    )
+    lot = models.ForeignKey(Lot, verbose_name=gettext_lazy("lot"), on_delete=models.PROTECT, related_name="uses")
 
     # A correction takes a lot off the record: the use as it was stays here, with who.
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = gettext_lazy("session lot")
+        verbose_name_plural = gettext_lazy("session lots")
         ordering = ["lot__product__name", "lot__normalised_lot_number"]
 
     def __str__(self) -> str:
@@ -468,11 +540,17 @@ class SessionLot(models.Model):
 class SessionAmendment(models.Model):
     """A correction of a recorded session; the original values stay in `changes`."""
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="amendments")
-    amended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    amended_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=300)
-    changes = models.JSONField(help_text=gettext_lazy("Field name to [value before, value after]."))
+    session = models.ForeignKey(
+        TreatmentSession, verbose_name=gettext_lazy("session"), on_delete=models.PROTECT, related_name="amendments"
+    )
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("amended by"), on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField(gettext_lazy("amended at"), default=timezone.now)
+    reason = models.CharField(gettext_lazy("reason"), max_length=300)
+    changes = models.JSONField(
+        gettext_lazy("changes"), help_text=gettext_lazy("Field name to [value before, value after].")
+    )
 
     # What the correction log calls each field it keeps.
     FIELD_LABELS = {
@@ -487,6 +565,8 @@ class SessionAmendment(models.Model):
     }
 
     class Meta:
+        verbose_name = gettext_lazy("session amendment")
+        verbose_name_plural = gettext_lazy("session amendments")
         ordering = ["amended_at"]
 
     def __str__(self) -> str:

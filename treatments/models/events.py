@@ -39,21 +39,31 @@ class SuspectedAllergy(models.Model):
         CONFIRMED = "confirmed", _("Confirmed")
         DISMISSED = "dismissed", _("Dismissed")
 
-    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="+")
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="suspected_allergies")
-    ingredients = models.ManyToManyField(Ingredient, related_name="+")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    suspected_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=_("patient"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    session = models.ForeignKey(
+        TreatmentSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="suspected_allergies"
+    )
+    ingredients = models.ManyToManyField(Ingredient, verbose_name=_("ingredients"), related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    suspected_at = models.DateTimeField(_("suspected at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     dismissal_reason = models.CharField(_("why it is not an allergy"), max_length=500, blank=True)
 
     objects = SuspectedAllergyQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("suspected allergy")
         ordering = ["-suspected_at"]
         verbose_name_plural = _("suspected allergies")
         constraints = [
@@ -110,7 +120,9 @@ class AdverseEvent(models.Model):
 
     OPEN = [Outcome.ONGOING, Outcome.IMPROVING]  # still followed: the dermatologists' list
 
-    session = models.ForeignKey(TreatmentSession, on_delete=models.PROTECT, related_name="adverse_events")
+    session = models.ForeignKey(
+        TreatmentSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="adverse_events"
+    )
     onset_date = models.DateField(_("onset"))
     type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices)
@@ -120,13 +132,17 @@ class AdverseEvent(models.Model):
     follow_up_date = models.DateField(_("follow-up"), null=True, blank=True)
     reported_to_vigilance = models.BooleanField(_("reported to the vigilance authority"), default=False)
     vigilance_reference = models.CharField(_("vigilance report reference"), max_length=80, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     objects = AdverseEventQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("adverse event")
+        verbose_name_plural = _("adverse events")
         ordering = ["-onset_date", "-created_at"]
         constraints = [
             models.CheckConstraint(

@@ -25,22 +25,35 @@ class Override(models.Model):
         BLOCK = "block", gettext_lazy("Safety block")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    plan = models.ForeignKey(TreatmentPlan, on_delete=models.PROTECT, related_name="overrides")
-    session = models.ForeignKey(
-        TreatmentSession, on_delete=models.PROTECT, null=True, blank=True, related_name="overrides"
+    plan = models.ForeignKey(
+        TreatmentPlan, verbose_name=gettext_lazy("plan"), on_delete=models.PROTECT, related_name="overrides"
     )
-    rule = models.CharField(max_length=20, choices=Rule.choices)
+    session = models.ForeignKey(
+        TreatmentSession,
+        verbose_name=gettext_lazy("session"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="overrides",
+    )
+    rule = models.CharField(gettext_lazy("rule"), max_length=20, choices=Rule.choices)
     finding = models.CharField(
-        max_length=500, help_text=gettext_lazy("What the rule said, as the dermatologist read it.")
+        gettext_lazy("finding"),
+        max_length=500,
+        help_text=gettext_lazy("What the rule said, as the dermatologist read it."),
     )
     finding_key = models.CharField(
         max_length=120, blank=True, default="", help_text=gettext_lazy("The safety finding a block override answers.")
     )
-    reason = models.TextField(max_length=1000)
-    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    overridden_at = models.DateTimeField(default=timezone.now, editable=False)
+    reason = models.TextField(gettext_lazy("reason"), max_length=1000)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("overridden by"), on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(gettext_lazy("overridden at"), default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = gettext_lazy("override")
+        verbose_name_plural = gettext_lazy("overrides")
         ordering = ["overridden_at"]
         constraints = [
             models.CheckConstraint(

@@ -59,24 +59,35 @@ class Product(models.Model):
     catalogue ingredients it contains and the other allergens it declares (a patient's
     allergies are checked against both)."""
 
-    name = models.CharField(max_length=120)
-    manufacturer = models.CharField(max_length=120, blank=True)
-    presentation = models.CharField(max_length=60, blank=True, help_text=_("For example: ampoule 2 mL, vial 5 mL."))
+    name = models.CharField(_("name"), max_length=120)
+    manufacturer = models.CharField(_("manufacturer"), max_length=120, blank=True)
+    presentation = models.CharField(
+        _("presentation"), max_length=60, blank=True, help_text=_("For example: ampoule 2 mL, vial 5 mL.")
+    )
     ingredients = models.ManyToManyField(
-        Ingredient, blank=True, related_name="products", help_text=_("What it contains, from the catalogue.")
+        Ingredient,
+        verbose_name=_("ingredients"),
+        blank=True,
+        related_name="products",
+        help_text=_("What it contains, from the catalogue."),
     )
     allergens = models.ManyToManyField(
         Allergen,
+        verbose_name=_("allergens"),
         blank=True,
         related_name="products",
         help_text=_("What else it declares that patients can be allergic to: an anaesthetic, latex in the stopper…"),
     )
-    active = models.BooleanField(default=True, help_text=_("Inactive products are no longer offered at recording."))
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Inactive products are no longer offered at recording.")
+    )
 
     objects = ProductQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[ingredients, allergens])  # a clinical default, as the ingredients' limits
 
     class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
         ordering = ["name", "presentation", "manufacturer"]
         constraints = [
             models.UniqueConstraint(
@@ -130,22 +141,29 @@ class Lot(models.Model):
     """One lot of a product, registered once (on the fly, the first time a session uses it)
     with its one expiry."""
 
-    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="lots")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="lots")
     lot_number = models.CharField(_("lot number"), max_length=60, help_text=_("As printed on the label."))
     # Filled from lot_number on every save; the recall matches it exactly. A text field, since
     # a compatibility form may spell out longer than it was typed.
     normalised_lot_number = models.TextField(db_index=True, editable=False)
     expiry_date = models.DateField(_("expiry date"))
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    registered_at = models.DateTimeField(default=timezone.now)
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
 
     objects = LotQuerySet.as_manager()
     # A mistyped expiry is corrected in the admin: who changed it, when and from what, stays.
     history = HistoricalRecords(excluded_fields=["normalised_lot_number"])
 
     class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
         ordering = ["product__name", "normalised_lot_number"]
         constraints = [
             models.UniqueConstraint(fields=["product", "normalised_lot_number"], name="lot_once_per_product")
