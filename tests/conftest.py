@@ -2,6 +2,8 @@
 at the front desk, derek is a dermatologist, margaret manages the clinic (staff)."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from clinic.roles import Role
 from tests.factories import PatientFactory, UserFactory
@@ -11,6 +13,15 @@ from tests.factories import PatientFactory, UserFactory
 def fast_password_hashing(settings):
     # The real hasher is slow on purpose; tests sign in people by the hundred.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def in_the_clinics_language():
+    # A request in French leaves its thread in French (Django's LocaleMiddleware activates a
+    # language and never resets it); a test calling functions directly starts in English.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
