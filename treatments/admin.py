@@ -46,7 +46,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 # What of them patients read is written in English and French, each field's two languages one
 # under the other (TranslationAdmin; treatments/translation.py names the fields).
 @admin.register(Ingredient)
-class IngredientAdmin(SimpleHistoryAdmin):
+class IngredientAdmin(SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["name", "category", "unit", "typical_amount", "max_per_ml", "max_per_session", "active"]
     list_filter = ["category", "unit", "active"]
     list_editable = ["active"]

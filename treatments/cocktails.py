@@ -255,10 +255,12 @@ def current_version(plan: TreatmentPlan) -> Formulation:
     return Formulation.objects.current().prefetch_related(LINES_WITH_INGREDIENTS).get(lineage=plan.formulation.lineage)
 
 
-def describe_line(line: FormulationLine | LineSpec) -> str:
+def describe_line(line: FormulationLine | LineSpec, *, for_patients: bool = False) -> str:
     """`Vitamin C (ascorbic acid) 2 %` and, when the amount is in another unit than the
-    ingredient's, its equivalent: `Zinc 500 µg (0.5 mg)`."""
-    text = f"{line.ingredient} {format_amount(line.amount, line.unit)}"
+    ingredient's, its equivalent: `Zinc 500 µg (0.5 mg)`. For patients, the ingredient as
+    their documents name it, in the active language."""
+    name = line.ingredient.name_for_patients if for_patients else line.ingredient.name
+    text = f"{name} {format_amount(line.amount, line.unit)}"
     if line.unit != line.ingredient.unit:
         text += f" ({format_amount(convert(line.amount, line.unit, line.ingredient.unit), line.ingredient.unit)})"
     return text

@@ -10,7 +10,7 @@ columns exist, as django-simple-history's documentation says for modeltranslatio
 import simple_history
 from modeltranslation.translator import TranslationOptions, translator
 
-from treatments.models import AftercareTopic, Protocol, TreatmentArea
+from treatments.models import AftercareTopic, Ingredient, Protocol, TreatmentArea
 
 
 class AftercareTopicTranslation(TranslationOptions):
@@ -25,14 +25,22 @@ class ProtocolTranslation(TranslationOptions):
     fields = ("patient_name",)
 
 
+class IngredientTranslation(TranslationOptions):
+    fields = ("patient_name",)
+    # No other language's name: without one in the reader's, the catalogue's name (name_for_patients).
+    fallback_languages = {"default": ()}
+
+
 translator.register(AftercareTopic, AftercareTopicTranslation)
 translator.register(TreatmentArea, TreatmentAreaTranslation)
 translator.register(Protocol, ProtocolTranslation)
+translator.register(Ingredient, IngredientTranslation)
 # Clinical defaults, as the ingredients' limits: their history shows in the admin, each
 # language's column as its own field. The untranslated column only mirrors the English.
 for model, options in (
     (AftercareTopic, AftercareTopicTranslation),
     (TreatmentArea, TreatmentAreaTranslation),
     (Protocol, ProtocolTranslation),
+    (Ingredient, IngredientTranslation),
 ):
     simple_history.register(model, excluded_fields=list(options.fields))

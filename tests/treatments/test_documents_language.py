@@ -107,6 +107,23 @@ def test_french_decimals_on_a_french_sheet(client, derek, camille, time_machine)
     assert "Dos des mains (2,50 mL)" in text
 
 
+def test_the_cocktail_on_a_french_sheet_and_plan_names_its_ingredients_in_french(client, derek, camille, alice):
+    french, english = course(camille, derek), course(alice, derek)
+    client.force_login(derek)
+
+    sheet = pdftotext(client.get(f"/sessions/{done(french.sessions.get(number=1), derek).pk}/aftercare.pdf"))
+    plan = pdftotext(client.get(f"/plans/{french.pk}/plan.pdf", HTTP_ACCEPT_LANGUAGE="en"))
+    english_sheet = pdftotext(client.get(f"/sessions/{done(english.sessions.get(number=1), derek).pk}/aftercare.pdf"))
+
+    for text in (sheet, plan):
+        assert "Vitamine C (acide ascorbique)" in text and "Zinc" in text
+        assert "Vitamin C (ascorbic acid)" not in text
+    assert "Vitamin C (ascorbic acid)" in english_sheet
+    # The dermatologist's own pages keep the catalogue's name.
+    cocktail_page = client.get(french.formulation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Vitamin C (ascorbic acid)" in cocktail_page
+
+
 def test_the_plan_pdf_and_preview_are_in_the_patients_language(client, derek, camille, alice):
     french, english = course(camille, derek, area="Décolletage"), course(alice, derek, area="Décolletage")
     client.force_login(derek)

@@ -12,7 +12,6 @@ from django.db import models
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.models import HistoricalRecords
 
 
 class Indication(models.TextChoices):
@@ -105,6 +104,12 @@ class Ingredient(models.Model):
         OTHER = "other", gettext_lazy("Other")
 
     name = models.CharField(gettext_lazy("name"), max_length=120, unique=True)
+    patient_name = models.CharField(
+        gettext_lazy("name for patients"),
+        max_length=120,
+        blank=True,
+        help_text=gettext_lazy("On the patient's documents, in their language. Empty: the name above."),
+    )
     category = models.CharField(gettext_lazy("category"), max_length=20, choices=Category.choices)
     unit = models.CharField(
         gettext_lazy("unit"),
@@ -167,8 +172,8 @@ class Ingredient(models.Model):
         help_text=gettext_lazy("Contraindications limited to cocktails containing this ingredient."),
     )
     objects = IngredientQuerySet.as_manager()
-    # A clinical default: who changed a limit, when, and from what, shows in the admin's history.
-    history = HistoricalRecords()
+    # A clinical default: who changed a limit, when, and from what, shows in the admin's history
+    # (registered with its languages, treatments/translation.py).
 
     class Meta:
         verbose_name = gettext_lazy("ingredient")
@@ -194,6 +199,11 @@ class Ingredient(models.Model):
             from treatments.models.allergies import Allergen
 
             Allergen.objects.own_allergen_of(self)
+
+    @property
+    def name_for_patients(self) -> str:
+        """As a patient's document names it, in the active language: "Vitamine C (acide ascorbique)"."""
+        return self.patient_name or self.name
 
     def clean(self) -> None:
         if self.typical_amount and self.unit:
