@@ -10,12 +10,12 @@ from django.utils import timezone
 from tests.factories import (
     FormulationFactory,
     IngredientFactory,
-    ProductFactory,
     TreatmentPlanFactory,
     record_visit_of,
 )
 from tests.treatments.cocktail_forms import VITAMIN_B1, ZINC, cocktail_form, ingredient
-from treatments.models import Indication, TreatmentArea, TreatmentSession
+from tests.treatments.test_reactions import record_form
+from treatments.models import Indication
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 ENGLISH = {"HTTP_ACCEPT_LANGUAGE": "en"}
@@ -83,29 +83,6 @@ def test_a_cocktails_indication_shows_its_label_in_the_browsers_language(client,
     assert label in response.content.decode()
 
 
-def recording(session: TreatmentSession, derek, **changes) -> dict:
-    """What the session page posts to record `session`: done now by Derek on the face."""
-    data = {
-        "done_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-        "practitioner": str(derek.pk),
-        "formulation": str(session.plan.formulation.pk),
-        "reactions": ["redness", "swelling"],
-        "reaction_notes": "",
-        "notes": "",
-        "areas-TOTAL_FORMS": "1",
-        "areas-INITIAL_FORMS": "1",
-        "areas-0-area": str(TreatmentArea.objects.get(name="Face").pk),
-        "areas-0-volume_ml": "2",
-        "areas-0-technique": "nappage",
-        "lots-TOTAL_FORMS": "1",
-        "lots-INITIAL_FORMS": "0",
-        "lots-0-product": ProductFactory(name="HA vial").name,
-        "lots-0-lot_number": "LOT-1",
-        "lots-0-expiry_date": (timezone.localdate() + timedelta(days=300)).strftime("%d/%m/%Y"),
-    }
-    return data | changes
-
-
 @pytest.mark.parametrize(
     ("browser", "field", "message"),
     [
@@ -119,7 +96,7 @@ def test_a_recording_without_its_reaction_is_refused_in_the_browsers_language(
     session = TreatmentPlanFactory(patient=alice, created_by=derek).sessions.get(number=1)
     client.force_login(derek)
 
-    response = client.post(f"/sessions/{session.pk}/", recording(session, derek, reactions=[]), **browser)
+    response = client.post(f"/sessions/{session.pk}/", record_form(client, session, derek, reactions=[]), **browser)
 
     assert response.status_code == 200
     assert message in response.context["record"].errors[field]
@@ -139,7 +116,7 @@ def test_an_expired_lot_is_refused_beside_its_row_in_the_browsers_language(clien
 
     response = client.post(
         f"/sessions/{session.pk}/",
-        recording(session, derek, **{"lots-0-expiry_date": yesterday.strftime("%d/%m/%Y")}),
+        record_form(client, session, derek, **{"lots-0-expiry_date": yesterday.strftime("%d/%m/%Y")}),
         **browser,
     )
 
