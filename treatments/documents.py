@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clinic.models import User
 from treatments import safety
@@ -205,6 +206,19 @@ def next_visit(session: TreatmentSession) -> NextVisit | None:
     if later.status == TreatmentSession.Status.BOOKED:
         return NextVisit(start=later.booked_for, practitioner=str(later.booked_with))
     return NextVisit(earliest=later.earliest_date, latest=later.latest_date)
+
+
+def aftercare_file_name(session: TreatmentSession, *, done: bool) -> str:
+    """The sheet's file name, in the patient's language like the sheet: aftercare-Durand-1.pdf."""
+    with translation.override(session.plan.patient.preferred_language):
+        kind = pgettext("file name", "aftercare") if done else pgettext("file name", "before-your-session")
+    return f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
+
+
+def plan_file_name(plan: TreatmentPlan) -> str:
+    with translation.override(plan.patient.preferred_language):
+        kind = pgettext("file name", "course-plan")
+    return f"{kind}-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
 
 
 def record_download(

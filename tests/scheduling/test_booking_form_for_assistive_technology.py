@@ -22,3 +22,11 @@ def test_each_free_slot_is_a_toggle_not_yet_pressed(client, charlie, derek, room
     slots = client.get(f"/schedule/slots/?date={next_tuesday_at_ten():%Y-%m-%d}&minutes=30").content.decode()
 
     assert slots.count('slot-choice" aria-pressed="false"') == 3  # 09:00, 09:15 and 09:30
+
+
+def test_the_patient_chosen_is_read_out_from_a_live_region_that_stays(client, charlie):
+    client.force_login(charlie)
+
+    page = client.get("/appointments/new/").content.decode()
+
+    assert '<div aria-live="polite"><div id="patient-chosen"' in page

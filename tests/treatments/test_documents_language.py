@@ -171,15 +171,21 @@ def test_the_pdfs_are_tagged_pdf_ua_with_title_and_language(client, derek, camil
     assert b"pdfuaid" in catalog["/Metadata"].get_object().get_data()
 
 
-def test_a_pdfs_name_keeps_an_ascii_fallback(client, derek, camille):
-    session = done(course(camille, derek).sessions.get(number=1), derek)
+def test_a_pdfs_name_is_in_the_patients_language_with_an_ascii_fallback(client, derek, camille, alice):
+    french, english = course(camille, derek), course(alice, derek)
+    session = done(french.sessions.get(number=1), derek)
     client.force_login(derek)
 
-    response = client.get(f"/sessions/{session.pk}/aftercare.pdf")
+    response = client.get(f"/sessions/{session.pk}/aftercare.pdf", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response["Content-Disposition"] == (
-        "inline; filename=\"aftercare-Lefevre-1.pdf\"; filename*=UTF-8''aftercare-Lef%C3%A8vre-1.pdf"
+        'inline; filename="conseils-apres-seance-Lefevre-1.pdf"; '
+        "filename*=UTF-8''conseils-apres-seance-Lef%C3%A8vre-1.pdf"
     )
+    before = client.get(f"/sessions/{english.sessions.get(number=1).pk}/aftercare.pdf", HTTP_ACCEPT_LANGUAGE="fr")
+    assert 'filename="before-your-session-Archer-1.pdf"' in before["Content-Disposition"]
+    plan = client.get(f"/plans/{french.pk}/plan.pdf", HTTP_ACCEPT_LANGUAGE="en")
+    assert f'filename="plan-de-cure-Lefevre-{french.start_date:%Y-%m-%d}.pdf"' in plan["Content-Disposition"]
 
 
 @pytest.fixture

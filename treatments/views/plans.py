@@ -136,7 +136,7 @@ def plan_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     documents.record_download(
         document=DocumentHandover.Document.PLAN, plan=plan, by=request.user, ip_address=client_ip(request)
     )
-    filename = f"course-plan-{plan.patient.last_name}-{plan.start_date:%Y-%m-%d}.pdf"
+    filename = documents.plan_file_name(plan)
     return pdf_response(request, "documents/plan.html", documents.plan_document(plan), filename=filename)
 
 

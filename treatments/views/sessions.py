@@ -26,8 +26,7 @@ def aftercare_pdf(request: HttpRequest, pk: UUID) -> HttpResponse:
     documents.record_download(
         document=DocumentHandover.Document.AFTERCARE, session=session, by=request.user, ip_address=client_ip(request)
     )
-    kind = "aftercare" if sheet["done"] else "before-your-session"
-    filename = f"{kind}-{session.plan.patient.last_name}-{session.number}.pdf"
+    filename = documents.aftercare_file_name(session, done=sheet["done"])
     return pdf_response(request, "documents/aftercare.html", {"sheets": [sheet]}, filename=filename)
 
 
