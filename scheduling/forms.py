@@ -39,8 +39,8 @@ class AppointmentForm(forms.Form):
     """The booking form; its fields are named after book_appointment's parameters."""
 
     patient = forms.ModelChoiceField(queryset=Patient.objects.none(), widget=forms.HiddenInput, to_field_name="pk")
-    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Practitioner"))
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), label=gettext_lazy("Room"))
     start = LocalDateTimeField(label=pgettext_lazy("appointment", "Start"))
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, label=gettext_lazy("Length"))
     session = forms.ModelChoiceField(
@@ -88,8 +88,8 @@ class AppointmentForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True))
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Practitioner"))
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), label=gettext_lazy("Room"))
     start = LocalDateTimeField(label=gettext_lazy("New start"))
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label=gettext_lazy("Length"))
 
@@ -103,10 +103,12 @@ class CancelForm(forms.Form):
 
 
 class SlotQueryForm(forms.Form):
-    date = forms.DateField()
+    date = forms.DateField(label=gettext_lazy("Day"))
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, initial=30, required=False)
-    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), required=False)
-    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), required=False)
+    practitioner = forms.ModelChoiceField(
+        queryset=User.objects.none(), required=False, label=gettext_lazy("Practitioner")
+    )
+    room = forms.ModelChoiceField(queryset=Room.objects.filter(active=True), required=False, label=gettext_lazy("Room"))
     # The patient being booked: slots when they already have an appointment are left out.
     patient = forms.ModelChoiceField(queryset=Patient.objects.none(), required=False, to_field_name="pk")
 
@@ -123,7 +125,7 @@ class SlotQueryForm(forms.Form):
 
 
 class CourseBookingForm(forms.Form):
-    practitioner = forms.ModelChoiceField(queryset=User.objects.none())
+    practitioner = forms.ModelChoiceField(queryset=User.objects.none(), label=gettext_lazy("Practitioner"))
     minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label=gettext_lazy("Length"))
     weekday = forms.TypedChoiceField(
         choices=[

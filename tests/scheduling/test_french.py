@@ -65,6 +65,8 @@ def test_a_form_error_and_the_forms_labels_are_french(client, charlie, derek_wor
     assert "Choisissez un patient dans la recherche." in page
     assert "Durée" in page
     assert "Séance de la cure" in page
+    assert 'Praticien<span class="asteriskField">' in page and 'Salle<span class="asteriskField">' in page
+    assert "Practitioner<span" not in page and "Room<span" not in page
 
 
 def test_the_day_grid_offers_its_free_cells_in_french(client, charlie, derek_works, derek):
