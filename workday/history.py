@@ -1,9 +1,11 @@
 """A patient's clinical history as the audit trail recorded it: who changed what, and when."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from itertools import pairwise
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -45,8 +47,8 @@ def entries_for(records, label) -> list[Entry]:
             changes = [
                 (
                     record._meta.get_field(change.field).verbose_name,
-                    shown(change.field, change.old),
-                    shown(change.field, change.new),
+                    shown(record._meta.get_field(change.field), change.old),
+                    shown(record._meta.get_field(change.field), change.new),
                 )
                 for change in delta.changes
             ]
@@ -63,10 +65,23 @@ def entries_for(records, label) -> list[Entry]:
     return entries
 
 
-def shown(field: str, value) -> str:
-    """A value as the history shows it; a session's reactions by their labels, not their codes."""
-    if field == "reactions":
+def shown(field, value) -> str:
+    """A value as the reader's language writes it: a choice by its label (a session's reactions
+    too), a date or an amount in the language's format, nothing as a dash."""
+    if field.name == "reactions":
         return TreatmentSession.reaction_labels(value or [])
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, Decimal):
+        return formats.number_format(value.normalize())
     return str(value)
 
 

@@ -3,9 +3,12 @@
 
 import html
 
+from django.utils import timezone
+
 from clinic.models import User
 from patients.models import Patient
 from tests.factories import PatientFactory
+from tests.treatments.test_aftercare import course, done
 
 FRENCH = {"HTTP_ACCEPT_LANGUAGE": "fr"}
 
@@ -80,3 +83,14 @@ def test_the_history_names_changes_and_fields_in_french(client, derek, alice):
     page = text_of(client.get(f"/patients/{alice.pk}/history/", **FRENCH))
     assert "Dossier patient (modification)" in page
     assert "Téléphone:" in page
+
+
+def test_the_history_shows_values_as_the_language_writes_them(client, derek, alice):
+    session = done(course(alice, derek).sessions.get(number=1), derek)
+    client.force_login(derek)
+
+    page = text_of(client.get(f"/patients/{alice.pk}/history/", **FRENCH))
+
+    assert "Statut: « Prévue » → « Faite »" in page
+    assert f"« — » → « {timezone.localtime(session.done_at):%d/%m/%Y %H:%M} »" in page
+    assert "None" not in page and "« planned »" not in page

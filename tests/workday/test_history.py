@@ -29,7 +29,7 @@ def test_recording_a_session_appears_in_the_history(client, derek, alice):
     client.force_login(derek)
     entries = client.get(f"/patients/{alice.pk}/history/").context["entries"]
     session_changes = [change for e in entries if e.what == f"Session {session.number}" for change in e.changes]
-    assert ("status", "planned", "done") in session_changes
+    assert ("status", "Planned", "Done") in session_changes
     assert any(e.what.startswith("Cocktail line") and e.action == "created" for e in entries)
 
 
