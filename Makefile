@@ -9,6 +9,8 @@ PYTEST_ARGS ?= -n auto
 # The browser journeys drive Debian's Chromium (never a browser downloaded by Playwright).
 CHROMIUM := /usr/bin/chromium
 JAVA := /usr/bin/java
+# gettext's tools, for refreshing and checking the French catalogue (serving needs none).
+MSGATTRIB := /usr/bin/msgattrib
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf backup clean
@@ -43,6 +45,11 @@ $(JAVA):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
 
+$(MSGATTRIB):
+	@echo "Installing Debian's gettext for the French catalogue (make check, make translations)"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
+
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
@@ -69,14 +76,14 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-check: $(VENV)/.dev-installed
+check: $(VENV)/.dev-installed $(MSGATTRIB)
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check_translations
 
 # After changing texts: refresh locale/fr from the code and compile it (needs gettext), then
 # translate the new entries in locale/fr/LC_MESSAGES/django.po and run it again.
-translations: $(VENV)/.dev-installed
+translations: $(VENV)/.dev-installed $(MSGATTRIB)
 	$(BIN)/python manage.py update_translations
 
 # The clinic at scale on PostgreSQL under gunicorn (see bench/run.py and docs/performance.md).
