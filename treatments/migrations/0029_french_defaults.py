@@ -206,8 +206,16 @@ HISTORY_COLUMNS = {
 }
 
 
+def checked_at_once(schema_editor):
+    """On PostgreSQL, foreign keys checked as each row is written: the columns this migration
+    removes after its rows must not find checks still pending."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def english_columns(apps, schema_editor):
     """Each text's English column holds what it said (its history's rows too)."""
+    checked_at_once(schema_editor)
     for name, fields in (
         ("AftercareTopic", ("title", "duration", "advice")),
         ("TreatmentArea", ("aftercare_notes",)),
@@ -220,6 +228,7 @@ def english_columns(apps, schema_editor):
 
 def untranslated_history_columns(apps, schema_editor):
     """Going back: the history's untranslated columns, added again, say what the English said."""
+    checked_at_once(schema_editor)
     for name, fields in HISTORY_COLUMNS.items():
         model = apps.get_model("treatments", f"historical{name}")
         model.objects.filter(**{f"{fields[0]}_en__isnull": False}).update(
@@ -239,6 +248,7 @@ def keep_in_history(apps, row) -> None:
 
 
 def french_defaults(apps, schema_editor):
+    checked_at_once(schema_editor)
     AftercareTopic = apps.get_model("treatments", "AftercareTopic")
     TreatmentArea = apps.get_model("treatments", "TreatmentArea")
     Protocol = apps.get_model("treatments", "Protocol")
