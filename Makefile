@@ -1,4 +1,4 @@
-# Mesoplan: `make run` serves the demo clinic, `make test` runs the test suite.
+# Mesoplan: `make run` serves the demo clinic (and sends its messages), `make test` runs the test suite.
 PORT ?= 8000
 PYTHON ?= python3
 VENV := .venv
@@ -13,7 +13,7 @@ JAVA := /usr/bin/java
 MSGATTRIB := /usr/bin/msgattrib
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf backup clean
+.PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf bench-reminders backup clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Mesoplan needs Python 3.11 or newer as $(PYTHON)"; exit 1; }
@@ -53,13 +53,14 @@ $(MSGATTRIB):
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	$(BIN)/python -m messaging.together "manage.py runserver 127.0.0.1:$(PORT)" "manage.py run_huey"
 
-# Production-style: gunicorn, DJANGO_DEBUG=0 (set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS), static files collected.
+# Production-style: gunicorn, DJANGO_DEBUG=0 (set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS), static files collected,
+# and the job consumer beside it (docs/deploy.md runs them as two systemd services instead).
 serve: $(VENV)/.runtime-installed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
-	DJANGO_DEBUG=0 $(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=0 $(BIN)/python -m messaging.together "$(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)" "manage.py run_huey"
 
 test: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -95,6 +96,10 @@ bench-search: $(VENV)/.dev-installed
 
 bench-pdf: $(VENV)/.dev-installed
 	$(BIN)/python bench/pdf.py
+
+# 10,000 due reminders, two job consumers on Redis, an SMTP sink counting them (docs/performance.md).
+bench-reminders: $(VENV)/.dev-installed
+	$(BIN)/python bench/reminders.py $(BENCH_ARGS)
 
 # A consistent copy into backups/ (owner-only files); restoring: docs/deploy.md, "Backups".
 backup: $(VENV)/.runtime-installed

@@ -29,6 +29,8 @@ from django.utils import timezone
 from bench.scale_schedule import FUTURE_DAYS, Schedule, Totals, bulk, local_moment, minute_time
 from clinic.models import User
 from clinic.roles import Role
+from consents.models import ConsentForm, ConsentSignature, ConsentVersion
+from consents.signing import SYSTEM_USERNAME, text_sha256
 from patients.models import Contraindication, Patient, name_key, phone_digits
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 from treatments.cocktails import LineSpec, compose_formulation
@@ -60,7 +62,8 @@ def data_not_ours() -> str:
     """What in the database this command did not make, in words; empty when nothing."""
     ours = User.objects.filter(username__startswith=PREFIX)
     checks = [
-        ("accounts", User.objects.exclude(username__startswith=PREFIX)),
+        # The application's own account publishes the seeded consent forms.
+        ("accounts", User.objects.exclude(username__startswith=PREFIX).exclude(username=SYSTEM_USERNAME)),
         ("patients", Patient.objects.exclude(registered_by__in=ours)),
         # It records none; one recorded by another account or by no one is someone's, even on its patients.
         ("allergies", Allergy.objects.exclude(recorded_by__in=ours)),
@@ -80,7 +83,8 @@ def wipe() -> None:
     Protocol.objects.update(default_formulation=None)
     keep = {Ingredient, TreatmentArea, Protocol, Protocol.default_areas.through, Contraindication, AftercareTopic}
     keep |= {Ingredient.contraindications.through, Allergen, Allergen.ingredients.through}
-    for label in ("patients", "treatments", "scheduling"):
+    keep |= {ConsentForm, ConsentForm.protocols.through, ConsentForm.history.model, ConsentVersion}
+    for label in ("patients", "treatments", "scheduling", "consents"):
         for model in apps.get_app_config(label).get_models(include_auto_created=True):
             if model not in keep:
                 model.objects.all()._raw_delete(connection.alias)
@@ -246,14 +250,33 @@ class Generator(Schedule):
                     email=email,
                     address=f"{rng.randrange(1, 180)} {rng.choice(streets)}\n{postcode} {city}",
                     skin_type=rng.choices([1, 2, 3, 4, 5, 6, None], [5, 25, 35, 18, 7, 3, 7])[0],
-                    consent_signed_on=self.first_day + timedelta(days=rng.randrange(365 * self.years))
-                    if rng.random() < 0.9
-                    else None,
-                    consent_recorded_by=self.desk,
                     registered_by=self.desk,
                 )
             )
         self.patients = bulk(Patient, rows, self.totals, "patients")
+        self.make_paper_consents()
+
+    def make_paper_consents(self) -> None:
+        """Nine patients in ten signed the treatment consent on paper some day of the years
+        generated, as the desk records it from the chart."""
+        rng = self.rng
+        version = ConsentForm.objects.filter(purpose=ConsentForm.Purpose.TREATMENT).earliest("pk").current_version()
+        digest = {language: text_sha256(version, language) for language, _name in settings.LANGUAGES}
+        rows = [
+            ConsentSignature(
+                patient=patient,
+                version=version,
+                language=patient.preferred_language,
+                text_sha256=digest[patient.preferred_language],
+                method=ConsentSignature.Method.PAPER,
+                channel=ConsentSignature.Channel.PAPER,
+                signed_at=local_moment(self.first_day + timedelta(days=rng.randrange(365 * self.years)), 0),
+                recorded_by=self.desk,
+            )
+            for patient in self.patients
+            if rng.random() < 0.9
+        ]
+        bulk(ConsentSignature, rows, self.totals, "paper consents")
 
     def make_templates(self) -> None:
         """The clinic's five cocktail templates (the demo's, on the migrations' catalogue)."""

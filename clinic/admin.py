@@ -2,9 +2,10 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from clinic import lockout
-from clinic.models import User
+from clinic.models import ClinicPolicy, User
 from clinic.roles import abilities_of
 
 
@@ -21,6 +22,17 @@ class ClinicUserAdmin(UserAdmin):
             "%(count)d user may sign in again now.", "%(count)d users may sign in again now.", len(users)
         ) % {"count": len(users)}
         self.message_user(request, message, messages.SUCCESS)
+
+
+@admin.register(ClinicPolicy)
+class ClinicPolicyAdmin(SimpleHistoryAdmin):
+    """One row: the manager changes it, never adds a second or deletes it."""
+
+    def has_add_permission(self, request) -> bool:
+        return not ClinicPolicy.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class ClinicalRowsAdmin:

@@ -61,7 +61,9 @@ CSRF_TRUSTED_ORIGINS = [
 INSTALLED_APPS = [
     "clinic",
     "patients",
+    "messaging",
     "treatments",
+    "consents",
     "scheduling",
     "workday",
     "portal",
@@ -81,6 +83,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "js_lib_htmx",
+    "huey.contrib.djhuey",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +101,8 @@ MIDDLEWARE = [
     "clinic.languages.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.sessions.IdleSessionMiddleware",
+    # After the idle sign-out: a tablet handed to a patient reaches only the kiosk's pages.
+    "consents.middleware.KioskModeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -285,8 +290,59 @@ CLINIC_OUT_OF_HOURS_PHONE = os.environ.get("CLINIC_OUT_OF_HOURS_PHONE", "06 12 3
 PORTAL_CANCEL_HOURS = int(os.environ.get("CLINIC_PORTAL_CANCEL_HOURS", "24"))
 # Portal invitation links work once and for three days.
 PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
+
+# Email (docs/deploy.md, "Email and text messages"): printed on the console unless
+# DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend names the SMTP server below.
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_count("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
+# A server that accepts the connection and then says nothing holds a consumer this many
+# seconds at most per step; the message is retried later.
+EMAIL_TIMEOUT = env_count("EMAIL_TIMEOUT", 10)
+if not 1 <= EMAIL_TIMEOUT <= 60:
+    raise ImproperlyConfigured("EMAIL_TIMEOUT is a number of seconds from 1 to 60.")
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("DEFAULT_FROM_EMAIL") or os.environ.get("DJANGO_DEFAULT_FROM_EMAIL") or "clinic@localhost"
+)
+# Text messages: a backend class with send(*, to, text) (messaging/sms.py); none by default,
+# so no text message is queued. messaging.sms.ConsoleBackend prints them,
+# messaging.sms.FileBackend writes each into SMS_FILE_PATH.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "")
+SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(BASE_DIR / "sent-sms"))
+# The clinic's address as patients reach it: links in emails (portal, reminders opt-out).
+CLINIC_SITE_URL = os.environ.get("CLINIC_SITE_URL", "http://127.0.0.1:8000")
+# A message that fails is tried again after 1, 4, 16, 64… times MESSAGING_RETRY_MINUTES, and
+# is failed after MESSAGING_MAX_ATTEMPTS tries (the manager may retry it from the admin).
+MESSAGING_MAX_ATTEMPTS = max(env_count("MESSAGING_MAX_ATTEMPTS", 5), 1)
+MESSAGING_RETRY_MINUTES = env_count("MESSAGING_RETRY_MINUTES", 1)
+# How many senders each minute's run starts (they share the due messages).
+MESSAGING_SENDERS = max(env_count("MESSAGING_SENDERS", 2), 1)
+
+# Background jobs (huey, `manage.py run_huey`): a SQLite file of its own by default, so one
+# machine needs no server; HUEY_URL=redis://host:6379/0 lets any number of consumers on any
+# number of machines share the queue (docs/deploy.md, "Background jobs").
+HUEY_URL = os.environ.get("HUEY_URL", "")
+HUEY_COMMON = {
+    "name": os.environ.get("HUEY_NAME", "mesoplan"),
+    # Never run tasks inside the web request, even with DEBUG on (djhuey's default then):
+    # tests turn this on themselves (tests/conftest.py).
+    "immediate": False,
+    "utc": True,
+    "consumer": {"workers": max(env_count("HUEY_WORKERS", 2), 1), "worker_type": "thread"},
+}
+if HUEY_URL.startswith(("redis://", "rediss://", "unix://")):
+    HUEY = {**HUEY_COMMON, "huey_class": "huey.RedisHuey", "url": HUEY_URL}
+elif not HUEY_URL or HUEY_URL.startswith("sqlite:///"):
+    HUEY = {
+        **HUEY_COMMON,
+        "huey_class": "messaging.jobs.PrivateSqliteHuey",
+        "filename": HUEY_URL.removeprefix("sqlite:///") or str(BASE_DIR / "jobs.sqlite3"),
+    }
+else:
+    raise ImproperlyConfigured("HUEY_URL is redis://host:port/db, rediss://…, unix://… or sqlite:///path.")
 
 # Weekdays the clinic is closed, 0 = Monday … 6 = Sunday: course dates skip them.
 CLINIC_CLOSED_WEEKDAYS = frozenset(
@@ -328,7 +384,7 @@ LOGGING = {
         # Mesoplan's own loggers (patients.registry…) print beside Django's.
         **{
             app: {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False}
-            for app in ("clinic", "patients", "treatments", "scheduling", "workday", "portal")
+            for app in ("clinic", "patients", "messaging", "treatments", "scheduling", "workday", "portal", "huey")
         },
         "django.request": {
             "handlers": ["console", *(["mail_admins"] if ADMINS else [])],

@@ -17,10 +17,14 @@ urlpatterns = [
     path("language/", languages.choose_language, name="choose_language"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("patients.urls")),
+    path("", include("messaging.urls")),
     path("", include("treatments.urls")),
     path("", include("scheduling.urls")),
+    path("", include("consents.urls")),
     path("", include("workday.urls")),
     path("", include("portal.urls")),
+    path("", include("consents.intake_urls")),
+    path("kiosk/", include("consents.kiosk_urls")),
     path("admin/", admin.site.urls),
 ]
 

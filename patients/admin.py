@@ -13,7 +13,7 @@ class PatientAdmin(SimpleHistoryAdmin):
     list_display = ["last_name", "first_name", "date_of_birth", "phone", "email", "archived_at"]
     list_filter = [("archived_at", admin.EmptyFieldListFilter), "sex", "skin_type"]
     search_fields = ["last_name", "first_name", "email", "phone"]
-    readonly_fields = ["id", "registered_by", "consent_recorded_by", "created_at", "updated_at", "archived_by"]
+    readonly_fields = ["id", "registered_by", "created_at", "updated_at", "archived_by"]
     raw_id_fields = ["portal_user"]
     fieldsets = [
         (None, {"fields": ["id", "first_name", "last_name", "date_of_birth", "sex"]}),
@@ -29,7 +29,6 @@ class PatientAdmin(SimpleHistoryAdmin):
                 ]
             },
         ),
-        (_("Consent"), {"fields": ["consent_signed_on", "consent_recorded_by"]}),
         (_("Portal and record"), {"fields": ["portal_user", "registered_by", "created_at", "updated_at"]}),
         (pgettext_lazy("admin section", "Archive"), {"fields": ["archived_at", "archived_by"]}),
     ]

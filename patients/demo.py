@@ -105,7 +105,6 @@ def seed(*, log: Callable[[str], None]) -> None:
             allergies=allergies,
             medical_conditions=conditions,
             current_medications=medications,
-            consent_signed_on=timezone.localdate() - timedelta(days=30 + index * 11),
         )
         created += 1
         record_safety_profile(patient, dermatologist)

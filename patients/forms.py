@@ -36,7 +36,6 @@ class PatientForm(forms.ModelForm):
         fields = [*Patient.CONTACT_FIELDS, *Patient.CLINICAL_FIELDS]
         widgets = {
             "date_of_birth": DateInput(),
-            "consent_signed_on": DateInput(),
             "address": forms.Textarea(attrs={"rows": 2}),
             "allergies": forms.Textarea(attrs={"rows": 2}),
             "medical_conditions": forms.Textarea(attrs={"rows": 2}),

@@ -136,6 +136,11 @@ class Patient(models.Model):
         default=clinic_language,
         help_text=_("The language of their documents, emails and calendar invitations."),
     )
+    self_booking = models.BooleanField(
+        _("books online"),
+        default=True,
+        help_text=_("Books, moves and cancels their course sessions in the portal (when the clinic allows it)."),
+    )
 
     # Clinical profile: dermatologists only.
     skin_type = models.PositiveSmallIntegerField(
@@ -149,21 +154,6 @@ class Patient(models.Model):
     )
     medical_conditions = models.TextField(_("medical conditions"), blank=True, max_length=2000)
     current_medications = models.TextField(_("current medications"), blank=True, max_length=2000)
-    consent_signed_on = models.DateField(
-        _("consent to treatment signed on"),
-        null=True,
-        blank=True,
-        help_text=_("Date of the signed consent form; leave empty until it is signed."),
-    )
-    consent_recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("consent recorded by"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-
     portal_user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("portal user"),
@@ -216,7 +206,6 @@ class Patient(models.Model):
         "allergies",
         "medical_conditions",
         "current_medications",
-        "consent_signed_on",
     )
 
     class Meta:
@@ -274,10 +263,6 @@ class Patient(models.Model):
             raise ValidationError({"date_of_birth": _("The date of birth cannot be in the future.")})
         if self.date_of_birth and self.date_of_birth.year < 1900:
             raise ValidationError({"date_of_birth": _("Check the year: it is before 1900.")})
-        if self.consent_signed_on and self.consent_signed_on > timezone.localdate():
-            raise ValidationError({"consent_signed_on": _("Consent cannot be signed in the future.")})
-        if self.consent_signed_on and self.date_of_birth and self.consent_signed_on < self.date_of_birth:
-            raise ValidationError({"consent_signed_on": _("Consent cannot be signed before the patient was born.")})
 
 
 class Contraindication(models.Model):

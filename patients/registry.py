@@ -20,8 +20,6 @@ logger = logging.getLogger(__name__)
 
 def register_patient(*, registered_by: User, **details) -> Patient:
     patient = Patient(registered_by=registered_by, **details)
-    if patient.consent_signed_on:
-        patient.consent_recorded_by = registered_by
     patient.full_clean()
     with transaction.atomic():
         patient.save(force_insert=True)
@@ -32,15 +30,10 @@ def update_patient(*, patient: Patient, changed_by: User, **changes) -> Patient:
     """Apply `changes` (field name to new value) to the patient's record. A new preferred
     language is their portal account's too: the portal speaks the language of their documents."""
     # Read the stored values: a bound form may already have set the new ones on `patient`.
-    consent_before, language_before = (
-        Patient.objects.filter(pk=patient.pk).values_list("consent_signed_on", "preferred_language").first()
-    )
+    language_before = Patient.objects.filter(pk=patient.pk).values_list("preferred_language", flat=True).first()
     for field, value in changes.items():
         setattr(patient, field, value)
     changed_fields = set(changes)
-    if "consent_signed_on" in changes and patient.consent_signed_on != consent_before:
-        patient.consent_recorded_by = changed_by if patient.consent_signed_on else None
-        changed_fields.add("consent_recorded_by")
     patient.full_clean()
     with transaction.atomic():
         patient.save(update_fields=[*changed_fields, "updated_at"])

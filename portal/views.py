@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from clinic.roles import Role, role_required
+from consents import records as consent_records
 from patients.models import Patient
-from scheduling import booking
+from scheduling import booking, self_booking
 from scheduling.models import Appointment
 from treatments.models import TreatmentPlan, TreatmentSession
 
@@ -38,8 +39,11 @@ def portal_home(request: HttpRequest) -> HttpResponse:
         .filter(start__gte=timezone.now(), status=Appointment.Status.BOOKED)
         .select_related("practitioner", "room")[:10]
     )
+    to_book = self_booking.next_sessions(patient) if patient else []
+    movable = {found.appointment.pk for found in to_book if found.appointment and found.bookable}
     for appointment in upcoming:
         appointment.cancellable = can_cancel_online(appointment)
+        appointment.movable = appointment.pk in movable
     plans = (
         TreatmentPlan.objects.visible_to(request.user)
         .annotate(sessions_done=Count("sessions", filter=Q(sessions__status=TreatmentSession.Status.DONE)))
@@ -53,7 +57,9 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "patient": patient,
+        "consent_card": consent_records.portal_card(patient) if patient else None,
         "upcoming": upcoming,
+        "to_book": [found for found in to_book if found.appointment is None],
         "plans": plans,
         "done_sessions": done_sessions,
         "cancel_hours": settings.PORTAL_CANCEL_HOURS,
@@ -71,7 +77,10 @@ def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
         return redirect("portal")
     try:
         booking.cancel_appointment(
-            appointment=appointment, reason=_("Cancelled by the patient in the portal"), cancelled_by=request.user
+            appointment=appointment,
+            reason=_("Cancelled by the patient in the portal"),
+            cancelled_by=request.user,
+            online=True,
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -79,7 +88,7 @@ def portal_cancel(request: HttpRequest, pk: UUID) -> HttpResponse:
         when = timezone.localtime(appointment.start)
         messages.success(
             request,
-            _("Your appointment of %(day)s at %(time)s is cancelled. Call the clinic to book another one.")
+            _("Your appointment of %(day)s at %(time)s is cancelled.")
             % {"day": date_format(when, "l j F Y"), "time": date_format(when, "H:i")},
         )
     return redirect("portal")

@@ -4,6 +4,7 @@ IMMEDIATE), and on PostgreSQL exclusion constraints refuse an overlap that a con
 booking slipped in (migration 0002)."""
 
 from datetime import date, datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from clinic import roles
 from clinic.models import User
 from patients.models import Patient
+from scheduling import notices
 from scheduling.models import (
     APPOINTMENT_MINUTES,
     STATUS_ACTIONS,
@@ -25,6 +27,7 @@ from scheduling.models import (
     TimeOff,
     WorkingHours,
 )
+from scheduling.signals import slot_freed
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession
 
@@ -43,6 +46,11 @@ def local_hm(moment: datetime) -> str:
 
 def describe_clash(clash: Appointment, wanted: Appointment) -> str:
     when = {"start": local_hm(clash.start), "end": local_hm(clash.end)}
+    if clash.is_hold:
+        return _("%(start)s–%(end)s is held for a patient confirming it until %(until)s.") % {
+            **when,
+            "until": local_hm(clash.held_until),
+        }
     if clash.practitioner_id == wanted.practitioner_id:
         return _("%(practitioner)s is already booked %(start)s–%(end)s.") % {**when, "practitioner": clash.practitioner}
     if clash.room_id == wanted.room_id:
@@ -144,9 +152,20 @@ def ensure_in_course_order(session: TreatmentSession, day: date) -> None:
         )
 
 
+def release_expired_holds(start: datetime, end: datetime) -> None:
+    """Holds past their time that still sit where a write is about to go: gone first, or the
+    database's no-overlap constraints would refuse the write for a slot no one holds now."""
+    Appointment.objects.filter(status=Appointment.Status.PROPOSED, held_until__lte=timezone.now()).overlapping(
+        start, end
+    ).delete()
+
+
 def ensure_free(appointment: Appointment) -> None:
+    """Nothing but itself occupies the appointment's slot (its practitioner, room or patient):
+    a live appointment or a hold still running. Called inside the write's transaction."""
+    release_expired_holds(appointment.start, appointment.end)
     clash = (
-        Appointment.objects.live()
+        Appointment.objects.occupying()
         .overlapping(appointment.start, appointment.end)
         .filter(Q(practitioner=appointment.practitioner) | Q(room=appointment.room) | Q(patient=appointment.patient))
         .exclude(pk=appointment.pk)
@@ -206,17 +225,39 @@ def book_appointment(
             # On SQLite this BEGIN IMMEDIATE holds the write lock, so no other booking can
             # slip between the check and the insert.
             ensure_free(appointment)
-            if session is not None and session.appointments.live().exists():
-                raise SlotTaken(_("Session %(number)s is already booked.") % {"number": session.number})
-            appointment.save(force_insert=True)
-            AppointmentChange.objects.log(
-                appointment, by=booked_by, description=_("Booked %(when)s") % {"when": describe_when(appointment)}
-            )
             if session is not None:
-                plans.mark_booked(session=session, start=appointment.start, practitioner=practitioner)
+                ensure_session_unbooked(session)
+            appointment.save(force_insert=True)
+            record_booking(appointment, by=booked_by)
     except IntegrityError as error:
         raise refused_by_constraint(error) from None
     return appointment
+
+
+def record_booking(appointment: Appointment, *, by: User, online: bool = False) -> None:
+    """What follows a booking saved in the caller's transaction: its history line, its course
+    session marked booked, the patient's confirmation and reminders, and, when the patient
+    booked it online, the front desk and the practitioner told."""
+    description = _("Booked online %(when)s") if online else _("Booked %(when)s")
+    AppointmentChange.objects.log(appointment, by=by, description=description % {"when": describe_when(appointment)})
+    if appointment.session_id is not None:
+        plans.mark_booked(session=appointment.session, start=appointment.start, practitioner=appointment.practitioner)
+    notices.booked(appointment)
+    if online:
+        notices.patient_changed_online(appointment, kind=notices.Kind.STAFF_PATIENT_BOOKED)
+
+
+def ensure_session_unbooked(session: TreatmentSession) -> None:
+    """No appointment books the session, and no patient holds a time for it meanwhile."""
+    taken = session.appointments.occupying().first()
+    if taken is None:
+        return
+    if taken.is_hold:
+        raise SlotTaken(
+            _("Session %(number)s is held for the patient, who is choosing a time online until %(until)s.")
+            % {"number": session.number, "until": local_hm(taken.held_until)}
+        )
+    raise SlotTaken(_("Session %(number)s is already booked.") % {"number": session.number})
 
 
 def describe_when(appointment: Appointment) -> str:
@@ -236,10 +277,12 @@ def reschedule_appointment(
     practitioner: User,
     room: Room,
     rescheduled_by: User,
+    online: bool = False,
 ) -> Appointment:
     """Move a booked appointment; its history keeps where it was. The row is locked and read
     again before it is written, and only its time, practitioner and room are saved: a cancel,
-    check-in or move that came first wins, and this one is refused (AppointmentChanged)."""
+    check-in or move that came first wins, and this one is refused (AppointmentChanged).
+    `online`: the patient moved it in the portal, and the front desk and the practitioner are told."""
     if minutes not in APPOINTMENT_MINUTES:
         raise ValidationError({"minutes": _("Book 30, 45 or 60 minutes.")})
     moved = Appointment.objects.select_related("session__plan", "patient").get(pk=appointment.pk)
@@ -263,14 +306,20 @@ def reschedule_appointment(
                     % {"status": now.get_status_display().lower(), "when": describe_when(now)}
                 )
             ensure_free(moved)
-            moved.save(update_fields=["start", "end", "practitioner", "room", "updated_at"])
+            moved.sequence = now.sequence + 1
+            moved.save(update_fields=["start", "end", "practitioner", "room", "sequence", "updated_at"])
+            description = (
+                _("Moved online from %(before)s to %(after)s") if online else _("Moved from %(before)s to %(after)s")
+            )
             AppointmentChange.objects.log(
-                moved,
-                by=rescheduled_by,
-                description=_("Moved from %(before)s to %(after)s") % {"before": before, "after": describe_when(moved)},
+                moved, by=rescheduled_by, description=description % {"before": before, "after": describe_when(moved)}
             )
             if moved.session is not None:
                 plans.mark_booked(session=moved.session, start=moved.start, practitioner=moved.practitioner)
+            notices.moved(moved, previous_start=was[1])
+            announce_freed(was[1], was[2], was[3])
+            if online:
+                notices.patient_changed_online(moved, kind=notices.Kind.STAFF_PATIENT_MOVED)
     except IntegrityError as error:
         raise refused_by_constraint(error) from None
     return moved
@@ -284,8 +333,11 @@ def locked(pk) -> Appointment:
     return Appointment.objects.select_for_update().get(pk=pk)
 
 
-def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: User) -> Appointment:
-    """Cancel and free the slot; a course session it booked goes back to planned."""
+def cancel_appointment(
+    *, appointment: Appointment, reason: str, cancelled_by: User, online: bool = False
+) -> Appointment:
+    """Cancel and free the slot; a course session it booked goes back to planned. `online`:
+    the patient cancelled it in the portal, and the front desk and the practitioner are told."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the appointment is cancelled.")})
@@ -296,19 +348,35 @@ def cancel_appointment(*, appointment: Appointment, reason: str, cancelled_by: U
                 _("A %(status)s appointment cannot be cancelled.")
                 % {"status": appointment.get_status_display().lower()}
             )
-        mark_cancelled(appointment, reason=reason, by=cancelled_by)
+        mark_cancelled(appointment, reason=reason, by=cancelled_by, online=online)
         if appointment.session_id:
             plans.release_booking(session=appointment.session)
+        if online:
+            notices.patient_changed_online(appointment, kind=notices.Kind.STAFF_PATIENT_CANCELLED)
     return appointment
 
 
-def mark_cancelled(appointment: Appointment, *, reason: str, by: User) -> None:
-    """Write a cancellation on a locked appointment: its status, the reason it shows, and the
-    line in its history. The caller has checked it may be cancelled."""
+def mark_cancelled(appointment: Appointment, *, reason: str, by: User, online: bool = False) -> None:
+    """Write a cancellation on a locked appointment: its status, the reason it shows, the line
+    in its history, and the patient's message; its slot is free for the waitlist once this
+    commits. The caller has checked it may be cancelled."""
     appointment.status = Appointment.Status.CANCELLED
     appointment.cancellation_reason = reason[:200]
-    appointment.save(update_fields=["status", "cancellation_reason", "updated_at"])
+    appointment.sequence += 1
+    appointment.save(update_fields=["status", "cancellation_reason", "sequence", "updated_at"])
     AppointmentChange.objects.log(appointment, by=by, description=_("Cancelled: %(reason)s") % {"reason": reason})
+    notices.cancelled(appointment, online=online)
+    announce_freed(appointment.start, appointment.end, appointment.practitioner_id)
+
+
+def announce_freed(start: datetime, end: datetime, practitioner_id: int | None) -> None:
+    """Tell whoever listens (the waitlist) that the slot is free, once the caller's
+    transaction commits: a write rolled back frees nothing."""
+    if end > timezone.now():
+        transaction.on_commit(
+            partial(slot_freed.send, sender=Appointment, start=start, end=end, practitioner_id=practitioner_id),
+            robust=True,
+        )
 
 
 def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> list[Appointment]:
@@ -335,6 +403,7 @@ def settle_recorded_session(*, session: TreatmentSession, settled_by: User) -> l
                     AppointmentChange.objects.log(
                         appointment, by=settled_by, description=_("Done: the session was recorded")
                     )
+                    notices.status_changed(appointment)
                     settled.append(appointment)
             elif appointment.is_live and appointment.start > timezone.now():
                 mark_cancelled(
@@ -386,6 +455,7 @@ def set_appointment_status(*, appointment: Appointment, action: str, changed_by:
             appointment.status = new_status
             appointment.save(update_fields=["status", "updated_at"])
             AppointmentChange.objects.log(appointment, by=changed_by, description=description)
+            notices.status_changed(appointment)
             if appointment.session_id and action == "no_show":
                 plans.mark_missed(session=appointment.session)
             elif appointment.session_id and action == "undo_no_show":

@@ -9,11 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from clinic.models import User
 from scheduling.booking import SlotTaken, book_appointment
-from scheduling.models import APPOINTMENT_MINUTES, Appointment
+from scheduling.models import APPOINTMENT_MINUTES, Appointment, TimeOfDay, fits_time_of_day
 from scheduling.slots import Slot, free_slots
 from treatments import plans
 from treatments.models import TreatmentPlan, TreatmentSession, booking_window
@@ -23,18 +22,6 @@ def course_minutes(plan: TreatmentPlan) -> int:
     """The slot the plan's areas need, rounded up to a bookable length."""
     needed = sum(planned.area.default_minutes for planned in plan.areas.select_related("area"))
     return next((minutes for minutes in APPOINTMENT_MINUTES if minutes >= needed), APPOINTMENT_MINUTES[-1])
-
-
-class TimeOfDay:
-    ANY = ""
-    MORNING = "morning"
-    AFTERNOON = "afternoon"
-
-    choices = [
-        (ANY, gettext_lazy("Any time")),
-        (MORNING, gettext_lazy("Morning")),
-        (AFTERNOON, gettext_lazy("Afternoon")),
-    ]
 
 
 @dataclass(frozen=True)
@@ -90,19 +77,10 @@ def first_preferred_slot(
     for group in (preferred_days, candidates):
         for day in group:
             slots = free_slots(day=day, minutes=minutes, practitioner=practitioner)
-            in_part_of_day = [slot for slot in slots if fits_time_of_day(slot, time_of_day)]
+            in_part_of_day = [slot for slot in slots if fits_time_of_day(slot.start, time_of_day)]
             if in_part_of_day or (slots and group is candidates):
                 return (in_part_of_day or slots)[0]
     return None
-
-
-def fits_time_of_day(slot: Slot, time_of_day: str) -> bool:
-    hour = timezone.localtime(slot.start).hour
-    if time_of_day == TimeOfDay.MORNING:
-        return hour < 12
-    if time_of_day == TimeOfDay.AFTERNOON:
-        return hour >= 12
-    return True
 
 
 class CourseNotBookable(Exception):

@@ -7,11 +7,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from clinic.forms import DateInput
 from clinic.models import User
 from clinic.roles import Role
 from patients.models import Patient
-from scheduling.courses import TimeOfDay
-from scheduling.models import APPOINTMENT_MINUTES, Room, WorkingHours
+from scheduling.models import APPOINTMENT_MINUTES, Room, TimeOfDay, WorkingHours
 from treatments.models import TreatmentSession
 
 # "30 minutes" reads the same in French.
@@ -98,6 +98,31 @@ class RescheduleForm(forms.Form):
         self.fields["practitioner"].queryset = dermatologists()
 
 
+class MoveFinderForm(forms.Form):
+    """The slot finder beside a move: a day, a length and, if wanted, one practitioner."""
+
+    prefix = "find"  # beside the move's own form, on one page
+
+    date = forms.DateField(label=gettext_lazy("Day"), widget=DateInput())
+    minutes = forms.TypedChoiceField(choices=MINUTE_CHOICES, coerce=int, label=gettext_lazy("Length"))
+    practitioner = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=gettext_lazy("Practitioner"),
+        empty_label=gettext_lazy("Anyone"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["practitioner"].queryset = dermatologists()
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if not 2000 <= day.year <= 2100:
+            raise forms.ValidationError(_("Choose a day between 2000 and 2100."))
+        return day
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(max_length=200, label=gettext_lazy("Why is it cancelled?"))
 
@@ -146,3 +171,28 @@ class CourseBookingForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["practitioner"].queryset = dermatologists()
+
+
+class WaitlistForm(forms.Form):
+    """The days and the time of day a patient waiting for an earlier slot prefers."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label=gettext_lazy("Days that suit"),
+        help_text=gettext_lazy("None ticked: any day the clinic is open."),
+    )
+    time_of_day = forms.ChoiceField(
+        choices=TimeOfDay.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Time of day"),
+        initial=TimeOfDay.ANY,
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["weekdays"].choices = [
+            (day.value, day.label) for day in WorkingHours.Weekday if day.value not in settings.CLINIC_CLOSED_WEEKDAYS
+        ]

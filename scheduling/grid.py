@@ -14,7 +14,9 @@ from scheduling.slots import local_moment
 
 def day_grid(visible: QuerySet[Appointment], *, day: date, by_room: bool) -> dict:
     """What the day page shows of `visible` appointments on `day`."""
-    appointments = list(visible.on_day(day).live().select_related("patient", "practitioner", "room").order_by("start"))
+    appointments = list(
+        visible.on_day(day).occupying().select_related("patient", "practitioner", "room").order_by("start")
+    )
     hours = list(WorkingHours.objects.filter(weekday=day.weekday()).select_related("practitioner"))
     if by_room:
         columns = list(Room.objects.filter(active=True))

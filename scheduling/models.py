@@ -116,6 +116,14 @@ class AppointmentQuerySet(roles.PatientRowsQuerySet):
     def live(self) -> Self:
         return self.filter(status__in=Appointment.LIVE)
 
+    def occupying(self, *, now: datetime | None = None) -> Self:
+        """What takes its slot: the live appointments and the holds not yet expired (an
+        expired hold still in the table is released by the next booking of its slot, or by
+        the job system: scheduling/slot_holds.py)."""
+        return self.filter(
+            Q(status__in=Appointment.LIVE) | Q(status=Appointment.Status.PROPOSED, held_until__gt=now or timezone.now())
+        )
+
     def overlapping(self, start: datetime, end: datetime) -> Self:
         # Half-open: 10:00–10:30 and 10:30–11:00 do not clash. An appointment lasts at most
         # LONGEST_APPOINTMENT (clean() and booking.py refuse more, and so does PostgreSQL:
@@ -135,7 +143,11 @@ class AppointmentQuerySet(roles.PatientRowsQuerySet):
     def agenda_of(self, user, day) -> Self:
         """The day's appointments as `user` works them: a dermatologist's own, everyone's for
         the front desk (and for someone who is both)."""
-        appointments = self.visible_to(user).on_day(day).exclude(status=Appointment.Status.CANCELLED)
+        appointments = (
+            self.visible_to(user)
+            .on_day(day)
+            .exclude(status__in=[Appointment.Status.CANCELLED, Appointment.Status.PROPOSED])
+        )
         if not roles.abilities_of(user).see_everyones_day:
             appointments = appointments.filter(practitioner=user)
         return appointments
@@ -147,13 +159,17 @@ class AppointmentQuerySet(roles.PatientRowsQuerySet):
 
 class Appointment(models.Model):
     class Status(models.TextChoices):
+        # A slot held for a few minutes while a patient confirms it in the portal, or answers
+        # a waitlist offer: it occupies the slot as a booking does, until `held_until`.
+        PROPOSED = "proposed", gettext_lazy("Held")
         BOOKED = "booked", gettext_lazy("Booked")
         CHECKED_IN = "checked_in", gettext_lazy("Checked in")
         DONE = "done", pgettext_lazy("appointment", "Done")
         CANCELLED = "cancelled", gettext_lazy("Cancelled")
         NO_SHOW = "no_show", gettext_lazy("No-show")
 
-    LIVE = [Status.BOOKED, Status.CHECKED_IN, Status.DONE]  # only these may not overlap
+    LIVE = [Status.BOOKED, Status.CHECKED_IN, Status.DONE]
+    OCCUPYING = [Status.PROPOSED, *LIVE]  # only these may not overlap
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     patient = models.ForeignKey(
@@ -183,6 +199,20 @@ class Appointment(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("booked by"), on_delete=models.PROTECT, related_name="+"
     )
     cancellation_reason = models.CharField(gettext_lazy("cancellation reason"), max_length=200, blank=True)
+    held_until = models.DateTimeField(gettext_lazy("held until"), null=True, blank=True)
+    # A hold that would move this (booked) appointment to the hold's time once confirmed.
+    moves = models.ForeignKey(
+        "self",
+        verbose_name=gettext_lazy("moves"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="move_holds",
+    )
+    # iCalendar's SEQUENCE: a calendar that imported the appointment takes a later copy as
+    # an update only when this is higher, so every change to its time, practitioner or room,
+    # and its cancellation, raises it (scheduling/booking.py), never a status button.
+    sequence = models.PositiveIntegerField(gettext_lazy("calendar sequence"), default=0, editable=False)
     created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
 
@@ -198,11 +228,16 @@ class Appointment(models.Model):
             models.CheckConstraint(condition=Q(start__lt=models.F("end")), name="appointment_start_before_end"),
             models.UniqueConstraint(
                 fields=["session"],
-                condition=Q(session__isnull=False, status__in=["booked", "checked_in", "done"]),
+                condition=Q(session__isnull=False, status__in=["proposed", "booked", "checked_in", "done"]),
                 name="appointment_one_live_per_session",
             ),
+            models.CheckConstraint(
+                condition=Q(status="proposed", held_until__isnull=False)
+                | (~Q(status="proposed") & Q(held_until__isnull=True, moves__isnull=True)),
+                name="appointment_held_until_only_on_holds",
+            ),
         ]
-        # The no-overlap exclusion constraints live in migration 0002 (PostgreSQL only).
+        # The no-overlap exclusion constraints live in migrations 0002 and 0008 (PostgreSQL only).
 
     def __str__(self) -> str:
         return _("%(patient)s, %(when)s with %(practitioner)s") % {
@@ -221,6 +256,10 @@ class Appointment(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in self.LIVE
+
+    @property
+    def is_hold(self) -> bool:
+        return self.status == self.Status.PROPOSED
 
     @property
     def still_to_see(self) -> bool:
@@ -371,3 +410,119 @@ class CalendarFeed(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("calendar_feed", args=[self.token])
+
+
+class TimeOfDay(models.TextChoices):
+    ANY = "", gettext_lazy("Any time")
+    MORNING = "morning", gettext_lazy("Morning")
+    AFTERNOON = "afternoon", gettext_lazy("Afternoon")
+
+
+def fits_time_of_day(start: datetime, time_of_day: str) -> bool:
+    hour = timezone.localtime(start).hour
+    if time_of_day == TimeOfDay.MORNING:
+        return hour < 12
+    if time_of_day == TimeOfDay.AFTERNOON:
+        return hour >= 12
+    return True
+
+
+class WaitlistEntry(models.Model):
+    """A patient waiting for an earlier slot for a course session, inside its window, on the
+    days and at the time of day they prefer (scheduling/waitlist.py offers them)."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", gettext_lazy("Waiting")
+        BOOKED = "booked", gettext_lazy("Booked from an offer")
+        LEFT = "left", gettext_lazy("Left the waitlist")
+
+    patient = models.ForeignKey(
+        "patients.Patient", verbose_name=gettext_lazy("patient"), on_delete=models.CASCADE, related_name="waitlist"
+    )
+    session = models.ForeignKey(
+        "treatments.TreatmentSession",
+        verbose_name=gettext_lazy("session"),
+        on_delete=models.CASCADE,
+        related_name="waitlist_entries",
+    )
+    weekdays = models.JSONField(
+        gettext_lazy("preferred days"), default=list, blank=True, help_text=gettext_lazy("Empty: any day.")
+    )
+    time_of_day = models.CharField(
+        gettext_lazy("preferred time"), max_length=10, choices=TimeOfDay.choices, default=TimeOfDay.ANY, blank=True
+    )
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.WAITING)
+    joined_at = models.DateTimeField(gettext_lazy("joined at"), default=timezone.now)
+    joined_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("added by"), on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(gettext_lazy("ended at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("waitlist entry")
+        verbose_name_plural = gettext_lazy("waitlist")
+        ordering = ["joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"], condition=Q(status="waiting"), name="waitlist_one_waiting_per_session"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(patient)s, session %(number)s") % {"patient": self.patient.full_name, "number": self.session.number}
+
+    def suits(self, start: datetime) -> bool:
+        """The patient's preferred days and time of day allow a slot starting at `start`."""
+        if self.weekdays and timezone.localtime(start).weekday() not in self.weekdays:
+            return False
+        return fits_time_of_day(start, self.time_of_day)
+
+    @property
+    def weekday_names(self) -> list[str]:
+        return [str(WorkingHours.Weekday(day).label) for day in sorted(self.weekdays)]
+
+
+class WaitlistOffer(models.Model):
+    """A freed slot offered to one waiting patient, held for them (`hold`, an appointment in the
+    proposed state) until `expires_at`; answered through a signed link (scheduling/waitlist.py)."""
+
+    class Status(models.TextChoices):
+        OFFERED = "offered", gettext_lazy("Offered")
+        ACCEPTED = "accepted", gettext_lazy("Accepted")
+        DECLINED = "declined", gettext_lazy("Declined")
+        EXPIRED = "expired", gettext_lazy("Expired")
+        WITHDRAWN = "withdrawn", gettext_lazy("Withdrawn")
+
+    entry = models.ForeignKey(
+        WaitlistEntry, verbose_name=gettext_lazy("waitlist entry"), on_delete=models.CASCADE, related_name="offers"
+    )
+    # The hold while offered; once accepted, the appointment booked or moved; gone otherwise.
+    hold = models.ForeignKey(
+        Appointment,
+        verbose_name=gettext_lazy("appointment"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="waitlist_offers",
+    )
+    start = models.DateTimeField(gettext_lazy("start"))
+    end = models.DateTimeField(gettext_lazy("end"))
+    practitioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("practitioner"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.OFFERED)
+    offered_at = models.DateTimeField(gettext_lazy("offered at"), default=timezone.now)
+    expires_at = models.DateTimeField(gettext_lazy("expires at"))
+    answered_at = models.DateTimeField(gettext_lazy("answered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("waitlist offer")
+        verbose_name_plural = gettext_lazy("waitlist offers")
+        ordering = ["-offered_at", "-id"]
+        indexes = [models.Index(fields=["status", "expires_at"], name="waitlist_offer_due_idx")]
+
+    def __str__(self) -> str:
+        return _("%(patient)s offered %(when)s") % {
+            "patient": self.entry.patient.full_name,
+            "when": date_format(timezone.localtime(self.start), "d/m/Y H:i"),
+        }

@@ -1,4 +1,4 @@
-from datetime import date, timedelta
+from datetime import date
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,10 +15,18 @@ from clinic import roles
 from clinic.forms import add_error_by_field
 from clinic.http import content_disposition, validate_uuid
 from clinic.roles import Role, role_required
+from consents import gate
 from patients.models import Patient
 from scheduling import booking, calendars, courses, grid
 from scheduling.access import get_appointment_for_user
-from scheduling.forms import AppointmentForm, CancelForm, CourseBookingForm, RescheduleForm, SlotQueryForm
+from scheduling.forms import (
+    AppointmentForm,
+    CancelForm,
+    CourseBookingForm,
+    MoveFinderForm,
+    RescheduleForm,
+    SlotQueryForm,
+)
 from scheduling.models import Appointment, CalendarFeed, WorkingHours
 from scheduling.slots import free_slots
 from treatments import holds
@@ -98,7 +106,15 @@ def appointment_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Booked: %(when)s.") % {"when": booking.describe_when(appointment)})
             return redirect(appointment)
     patient = chosen_patient(form, request)
-    context = {"form": form, "patient": patient, "hold": booking_hold_on(patient)}
+    # Booking warns, never refuses: the patient may sign and answer before the session.
+    next_session = gate.next_session(patient) if patient else None
+    context = {
+        "form": form,
+        "patient": patient,
+        "hold": booking_hold_on(patient),
+        "session_to_sign_for": next_session,
+        "ready": gate.before_session(next_session),
+    }
     return render(request, "scheduling/appointment_form.html", context, status=status)
 
 
@@ -135,10 +151,18 @@ def appointment_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     context = {
         "appointment": appointment,
         "hold": appointment_hold(appointment),
+        "ready": appointment_readiness(appointment),
         "history": appointment.changes.select_related("changed_by"),
         "cancel_form": CancelForm(),
     }
     return render(request, "scheduling/appointment_detail.html", context)
+
+
+def appointment_readiness(appointment: Appointment) -> gate.Readiness:
+    """What the patient must sign or answer before this appointment's session (check-in)."""
+    if not appointment.still_to_see:
+        return gate.readiness(())
+    return gate.before_session(appointment.session, on=timezone.localtime(appointment.start).date())
 
 
 def appointment_hold(appointment: Appointment) -> holds.Hold | None:
@@ -176,7 +200,28 @@ def appointment_reschedule(request: HttpRequest, pk: UUID) -> HttpResponse:
         else:
             messages.success(request, _("Moved to %(when)s.") % {"when": booking.describe_when(moved)})
             return redirect(moved)
-    return render(request, "scheduling/reschedule.html", {"form": form, "appointment": appointment}, status=status)
+    context = {"form": form, "appointment": appointment, **move_finder(request, appointment)}
+    return render(request, "scheduling/reschedule.html", context, status=status)
+
+
+def move_finder(request: HttpRequest, appointment: Appointment) -> dict:
+    """The free slots the appointment could move to on the day asked (its own day at first),
+    the same free_slots as booking's, its own time counted as free; a course session's window."""
+    here = timezone.localtime(appointment.start)
+    asked = {"find-date": here.date(), "find-minutes": appointment.minutes, **request.GET.dict()}
+    finder = MoveFinderForm(asked)
+    found = None
+    if finder.is_valid():
+        query = finder.cleaned_data
+        found = free_slots(
+            day=query["date"],
+            minutes=query["minutes"],
+            practitioner=query["practitioner"],
+            patient=appointment.patient,
+            ignoring=appointment,
+        )
+    window = appointment.session.booking_window() if appointment.session_id else None
+    return {"finder": finder, "free": found, "window": window}
 
 
 @require_POST
@@ -272,21 +317,19 @@ def plan_book(request: HttpRequest, pk: UUID) -> HttpResponse:
         "proposals": proposals,
         "bookable": bookable,
         "hold": booking_hold_on(plan.patient),
+        "ready": gate.readiness(gate.missing(plan.patient, course=plan)),
     }
     return render(request, "scheduling/plan_book.html", context)
 
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    """A practitioner's appointments from 30 days ago on; the secret token is the only key."""
+    """A practitioner's appointments from 30 days ago on, the cancelled ones as cancelled; the
+    secret token is the only key."""
     feed = get_object_or_404(
         CalendarFeed.objects.select_related("practitioner"), token=token, practitioner__is_active=True
     )
-    appointments = (
-        Appointment.objects.filter(practitioner=feed.practitioner, start__gte=timezone.now() - timedelta(days=30))
-        .exclude(status=Appointment.Status.CANCELLED)
-        .select_related("patient", "room", "practitioner")
-    )
+    appointments = calendars.feed_appointments(feed.practitioner, now=timezone.now())
     body = calendars.calendar_of(appointments, name=f"Mesoplan: {feed.practitioner}", for_patient=False)
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 

@@ -8,6 +8,8 @@ from django.utils import translation
 from clinic.roles import Role
 from tests.factories import PatientFactory, UserFactory
 
+pytest_plugins = ["tests.smtp"]
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -54,3 +56,15 @@ def derek(db):
 @pytest.fixture
 def margaret(db):
     return UserFactory(username="margaret", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def jobs_run_at_once():
+    # Tasks run in the test's own thread as they are enqueued (huey's immediate mode, with
+    # its memory storage): a message committed in a test is sent before the call returns.
+    # tests/messaging/test_consumer.py runs a real consumer beside.
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.immediate = True
+    yield
+    HUEY.immediate = False

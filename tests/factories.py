@@ -8,6 +8,8 @@ from factory.django import DjangoModelFactory
 
 from clinic.models import User
 from clinic.roles import Role
+from consents import gate
+from consents.models import ConsentForm, ConsentSignature, ConsentVersion, IntakeResponse
 from patients.models import Contraindication, Patient, PatientCondition
 from scheduling.models import Appointment, Room, TimeOff, WorkingHours
 from treatments import plans
@@ -157,9 +159,13 @@ class TreatmentPlanFactory(factory.Factory):
     max_days = 28
 
     @classmethod
-    def _create(cls, model_class, sessions_done: int = 0, **kwargs) -> TreatmentPlan:
-        """`sessions_done` first sessions are recorded now, by the course's prescriber."""
+    def _create(cls, model_class, sessions_done: int = 0, ready: bool = True, **kwargs) -> TreatmentPlan:
+        """`sessions_done` first sessions are recorded now, by the course's prescriber. The
+        patient signed the consents the course needs and answered the questionnaire a month
+        before it starts, unless `ready=False`."""
         plan = create_plan(**kwargs)
+        if ready:
+            make_ready(plan, on=plan.start_date)
         for session in plan.sessions.order_by("number")[:sessions_done]:
             record_visit_of(session, by=plan.prescriber)
         return plan
@@ -180,6 +186,7 @@ def record_visit_of(
     volume, one hyaluronic acid vial (or `product`) that expires in 300 days (a lot already
     registered keeps its own expiry)."""
     plan = session.plan
+    make_ready(plan, on=timezone.localdate(done_at or timezone.now()))
     product_row = ProductFactory(name=product)
     if expiry is None and not product_row.lots.of_lot(lot_number).exists():
         expiry = timezone.localdate() + timedelta(days=300)
@@ -193,6 +200,83 @@ def record_visit_of(
         recorded_by=by,
         **extra,
     )
+
+
+class ConsentFormFactory(DjangoModelFactory):
+    """A treatment consent form for every course, valid until withdrawn, with its first
+    version published (`version__…` to change it)."""
+
+    class Meta:
+        model = ConsentForm
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Treatment consent {n}")
+    purpose = ConsentForm.Purpose.TREATMENT
+    validity = ConsentForm.Validity.ONCE
+
+    @factory.post_generation
+    def version(form, create, extracted, **kwargs):
+        if create and extracted is not False:
+            ConsentVersionFactory(form=form, **kwargs)
+
+
+class ConsentVersionFactory(DjangoModelFactory):
+    class Meta:
+        model = ConsentVersion
+
+    form = factory.SubFactory(ConsentFormFactory, version=False)
+    number = factory.LazyAttribute(lambda v: v.form.versions.count() + 1)
+    title_en = "Consent to mesotherapy"
+    title_fr = "Consentement à la mésothérapie"
+    body_en = "I agree to be treated."
+    body_fr = "J'accepte d'être traitée."
+    requires_new_signature = True
+    published_by = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class ConsentSignatureFactory(DjangoModelFactory):
+    """A paper consent recorded by the desk, signed yesterday, of the form's current version."""
+
+    class Meta:
+        model = ConsentSignature
+
+    class Params:
+        form = factory.SubFactory(ConsentFormFactory)
+
+    patient = factory.SubFactory(PatientFactory)
+    version = factory.LazyAttribute(lambda s: s.form.current_version())
+    language = "en"
+    text_sha256 = "0" * 64
+    method = ConsentSignature.Method.PAPER
+    channel = ConsentSignature.Channel.PAPER
+    signed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    recorded_by = factory.SubFactory(UserFactory, role=Role.FRONT_DESK)
+
+
+class IntakeResponseFactory(DjangoModelFactory):
+    """A full questionnaire answered yesterday with no to every question."""
+
+    class Meta:
+        model = IntakeResponse
+
+    patient = factory.SubFactory(PatientFactory)
+    kind = IntakeResponse.Kind.FULL
+    answers = factory.LazyFunction(dict)
+    language = "en"
+    channel = ConsentSignature.Channel.PAPER
+    answered_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    recorded_by = factory.SubFactory(UserFactory, role=Role.FRONT_DESK)
+
+
+def make_ready(course: TreatmentPlan, *, on: date) -> None:
+    """What the gate asks before a session of `course` on `on`, made a month before: a paper
+    signature of each form still to sign and a questionnaire, when missing."""
+    before = timezone.make_aware(datetime.combine(on - timedelta(days=30), time(9)))
+    for missing in gate.missing(course.patient, course=course, on=on):
+        if missing.kind == gate.Missing.CONSENT:
+            ConsentSignatureFactory(patient=course.patient, form=missing.form, course=course, signed_at=before)
+        else:
+            IntakeResponseFactory(patient=course.patient, answered_at=before)
 
 
 def next_tuesday_at_ten() -> datetime:

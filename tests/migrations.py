@@ -10,10 +10,25 @@ from django.utils import timezone
 def migrate(targets):
     """Migrate to `targets` (the latest of every other app) and give the models as they were there."""
     executor = MigrationExecutor(connection)
+    graph = executor.loader.graph
     moved = {app for app, _ in targets}
-    targets = [*targets, *(node for node in executor.loader.graph.leaf_nodes() if node[0] not in moved)]
+    allowed = {node for target in targets for node in graph.forwards_plan(target)}
+    others = [latest_not_after(graph, leaf, moved, allowed) for leaf in graph.leaf_nodes() if leaf[0] not in moved]
+    targets = [*targets, *others]
     executor.migrate(targets)
-    return MigrationExecutor(connection).loader.project_state(targets).apps
+    return MigrationExecutor(connection).loader.project_state([t for t in targets if t[1]]).apps
+
+
+def latest_not_after(graph, leaf, moved: set, allowed: set) -> tuple[str, str]:
+    """The latest migration of `leaf`'s app that needs none of the moved apps' migrations past
+    their targets: another app's migration built on a later one (consents on treatments) waits."""
+    node = leaf
+    while any(n[0] in moved and n not in allowed for n in graph.forwards_plan(node)):
+        parents = [parent.key for parent in graph.node_map[node].parents if parent.key[0] == node[0]]
+        if not parents:
+            return (node[0], None)
+        node = parents[0]
+    return node
 
 
 def just_before(migration: tuple[str, str]) -> tuple[str, str]:

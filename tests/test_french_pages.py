@@ -157,7 +157,7 @@ def test_portal_in_french_with_french_dates(client, alice, time_machine):
     client.force_login(alice.portal_user)
     page = french_page(client, "/portal/")
     assert f"Bonjour {alice.portal_user.first_name}" in page
-    for words in ["Vos prochains rendez-vous", "Ajouter à mon agenda", "Consentement aux soins"]:
+    for words in ["Vos prochains rendez-vous", "Ajouter à mon agenda", "Consentement et questionnaire"]:
         assert words in page
     assert "mardi 1 décembre 2026, 10:00" in page
     assert not english_left(page, ["My care", "Your next appointments", "Add to my calendar", "Date of birth"])

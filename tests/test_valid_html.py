@@ -4,14 +4,22 @@ W3C Nu checker (vnu.jar) finds no error. One Java run checks them all."""
 from datetime import time, timedelta
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from consents import intake
+from messaging import channels
+from scheduling import waitlist
+from scheduling.models import WaitlistEntry, WaitlistOffer
+from tests.consents.surfaces import NO_TO_ALL, course_needing_consent, only_form, typed
 from tests.factories import (
     AppointmentFactory,
     FormulationFactory,
+    PatientFactory,
     RoomFactory,
     TreatmentPlanFactory,
+    UserFactory,
     WorkingHoursFactory,
     next_tuesday_at_ten,
     record_visit_of,
@@ -91,10 +99,13 @@ def dermatologist_pages(client: Client, clinic: dict, language: str) -> dict[str
         f"/sessions/{recorded.pk}/aftercare/",
         f"/plans/{course.pk}/print/",
         UnverifiedAllergy.objects.get(patient=patient).get_absolute_url(),
+        f"/patients/{patient.pk}/consents/paper/",
+        *(f"/consents/{signature.pk}/withdraw/" for signature in patient.consent_signatures.standing()[:1]),
     ]
     pages = {f"GET {path} ({language})": page(client.get(path)) for path in gets}
     posts = {
         "/patients/new/": {},
+        f"/patients/{patient.pk}/consents/paper/": {"signed_on": "1900-01-01"},
         "/appointments/new/": {"minutes": "30"},
         "/formulations/new/": {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"},
         f"/sessions/{clinic['to_record'].pk}/": {
@@ -141,6 +152,131 @@ def test_every_roles_pages_are_valid_html_in_both_languages(clinic, derek, charl
         wrong_password = anonymous.post("/accounts/login/", {"username": "derek", "password": "wrong"})
         pages[f"sign-in with a wrong password ({language})"] = page(wrong_password)
         pages[f"404 ({language})"] = page(anonymous.get("/no-such-page/"), status=404)
+
+    errors = nu_errors(pages)
+
+    assert not errors, f"{len(errors)} Nu checker errors:\n" + "\n".join(errors)
+
+
+def test_the_signing_pages_are_valid_html_in_both_languages(charlie):
+    """The portal's consent and questionnaire pages and the tablet's, errors included, each in
+    a patient's language."""
+    version = only_form().current_version()
+    pages = {}
+    for language in LANGUAGES:
+        patient = PatientFactory(
+            first_name="Élise",
+            last_name="Dupré",
+            preferred_language=language,
+            portal_user=UserFactory(username=f"elise-{language}", role="patient", language=language),
+        )
+        course_needing_consent(patient)
+        portal = signed_in(patient.portal_user, language)
+        sign_page = f"/portal/consents/{version.pk}/"
+        pages[f"portal consents ({language})"] = page(portal.get("/portal/consents/"))
+        pages[f"portal consent ({language})"] = page(portal.get(sign_page))
+        pages[f"portal consent with errors ({language})"] = page(portal.post(sign_page, typed(version, "")), 400)
+        pages[f"portal questionnaire ({language})"] = page(portal.get("/portal/questionnaire/"))
+        with_errors = page(portal.post("/portal/questionnaire/", {"allergies": "yes"}), 400)
+        pages[f"portal questionnaire with errors ({language})"] = with_errors
+
+        tablet = signed_in(charlie, language)
+        tablet.post("/kiosk/open/", {"patient": patient.pk})
+        token = tablet.session["mesoplan_kiosk_token"]
+        pages[f"kiosk consent ({language})"] = page(tablet.get("/kiosk/"))
+        pages[f"kiosk consent with errors ({language})"] = page(
+            tablet.post(f"/kiosk/{token}/sign/", typed(version, "Bob")), 400
+        )
+        tablet.post(f"/kiosk/{token}/sign/", typed(version, "Élise Dupré"))
+        pages[f"kiosk questionnaire ({language})"] = page(tablet.get("/kiosk/"))
+        pages[f"kiosk questionnaire with errors ({language})"] = page(
+            tablet.post(f"/kiosk/{token}/questionnaire/", {}), 400
+        )
+        pages[f"kiosk unlock ({language})"] = page(tablet.get("/kiosk/unlock/"))
+        pages[f"kiosk refused ({language})"] = page(
+            tablet.post("/kiosk/stale/sign/", typed(version, "Élise Dupré")), 409
+        )
+        tablet.post(f"/kiosk/{token}/questionnaire/", NO_TO_ALL)
+        pages[f"kiosk locked ({language})"] = page(tablet.get("/kiosk/"))
+
+    errors = nu_errors(pages)
+
+    assert not errors, f"{len(errors)} Nu checker errors:\n" + "\n".join(errors)
+
+
+def test_the_questionnaire_review_and_the_reminders_opt_out_are_valid_html_in_both_languages(derek):
+    """The dermatologist's review of a patient's answers, and the page an email's opt-out
+    link opens (asking, done, and a link that was changed), each in both languages."""
+    pages = {}
+    for language in LANGUAGES:
+        patient = PatientFactory(first_name="Élise", last_name="Dupré", preferred_language=language)
+        answers = {question.key: "no" for question in intake.QUESTIONS if question.yes_no}
+        intake.answer(
+            patient=patient,
+            kind="full",
+            answers=answers | {"herpes": "yes", "allergies": "yes", "allergies_detail": "Zinc"},
+            channel="kiosk",
+            recorded_by=derek,
+            language=language,
+        )
+        review = signed_in(derek, language).get(f"/patients/{patient.pk}/questionnaire/")
+        pages[f"questionnaire review ({language})"] = page(review)
+
+        opt_out = channels.opt_out_url(patient).removeprefix(settings.CLINIC_SITE_URL)
+        anonymous = Client(HTTP_ACCEPT_LANGUAGE=language)
+        pages[f"reminders opt-out ({language})"] = page(anonymous.get(opt_out))
+        pages[f"reminders stopped ({language})"] = page(anonymous.post(opt_out))
+        pages[f"opt-out link changed ({language})"] = page(anonymous.get(opt_out[:-3] + "xx/"), 400)
+
+    errors = nu_errors(pages)
+
+    assert not errors, f"{len(errors)} Nu checker errors:\n" + "\n".join(errors)
+
+
+def test_the_booking_pages_are_valid_html_in_both_languages(derek, charlie):
+    """The portal's booking pages (days, times, a refusal, the hold to confirm) and the day
+    grid with a slot held online, in each patient's language."""
+    for weekday in range(7):
+        WorkingHoursFactory(practitioner=derek, weekday=weekday, start=time(8), end=time(20))
+    RoomFactory(name="Room 1")
+    pages = {}
+    for language in LANGUAGES:
+        patient = PatientFactory(
+            preferred_language=language,
+            portal_user=UserFactory(username=f"booker-{language}", role="patient", language=language),
+        )
+        course = TreatmentPlanFactory(patient=patient, created_by=derek, sessions_done=1)
+        second = course.sessions.get(number=2)
+        portal = signed_in(patient.portal_user, language)
+        path = f"/portal/sessions/{second.pk}/book/"
+        pages[f"portal with a session to book ({language})"] = page(portal.get("/portal/"))
+        days = page(portal.get(path))
+        pages[f"booking days and times ({language})"] = days
+        pages[f"booking refused ({language})"] = page(portal.post(path, {"slot": "2000-01-01T10:00|1"}), 400)
+        value = days.split('name="slot" value="', 1)[1].split('"', 1)[0]
+        hold_page = portal.post(path, {"slot": value})["Location"]
+        pages[f"hold to confirm ({language})"] = page(portal.get(hold_page))
+        day = value[:10]
+        desk = signed_in(charlie, language)
+        pages[f"day grid with a hold ({language})"] = page(desk.get(f"/schedule/?date={day}"))
+        waitlist_page = f"/portal/sessions/{second.pk}/waitlist/"
+        pages[f"portal waitlist ({language})"] = page(portal.get(waitlist_page))
+        pages[f"portal waitlist refused ({language})"] = page(portal.post(waitlist_page, {"weekdays": ["9"]}), 400)
+        portal.post(hold_page + "confirm/")
+        visit = second.appointments.get(status="booked")
+        waitlist.join(patient=patient, session=second, weekdays=[], time_of_day="", joined_by=charlie)
+        pages[f"desk adds to the waitlist ({language})"] = page(desk.get(f"/appointments/{visit.pk}/waitlist/"))
+        offer = WaitlistOffer.objects.create(
+            entry=WaitlistEntry.objects.get(session=second),
+            start=visit.start - timedelta(days=1),
+            end=visit.end - timedelta(days=1),
+            practitioner=derek,
+            expires_at=timezone.now() + timedelta(minutes=30),
+        )
+        pages[f"desk waitlist ({language})"] = page(desk.get("/waitlist/"))
+        anonymous = Client(HTTP_ACCEPT_LANGUAGE=language)
+        pages[f"offer ({language})"] = page(anonymous.get(f"/waitlist/offers/{waitlist.offer_token(offer)}/"))
+        pages[f"offer unknown ({language})"] = page(anonymous.get("/waitlist/offers/forged/"), 404)
 
     errors = nu_errors(pages)
 

@@ -110,11 +110,8 @@ def world(alice, bob, charlie, derek):
 # (who, path, fields posted); {alice}, {plan}, {session} are filled from `world`.
 FORMS = [
     ("charlie", "/patients/new/", ["first_name", "last_name", "date_of_birth", "sex", "phone", "email", "address"]),
-    (
-        "derek",
-        "/patients/{alice}/edit/",
-        ["first_name", "date_of_birth", "allergies", "skin_type", "consent_signed_on"],
-    ),
+    ("derek", "/patients/{alice}/edit/", ["first_name", "date_of_birth", "allergies", "skin_type"]),
+    ("charlie", "/patients/{alice}/consents/paper/", ["form", "signed_on"]),
     ("derek", "/patients/{alice}/conditions/", ["contraindication", "started_on", "ended_on", "notes"]),
     ("derek", "/formulations/new/", ["name", "indication", "total_volume_ml", "lines-TOTAL_FORMS", "lines-0-amount"]),
     ("derek", "/plans/new/?patient={alice}", ["formulation", "start_date", "sessions_planned", "interval_days"]),

@@ -7,12 +7,16 @@ from datetime import time, timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from clinic.roles import Role
+from consents import intake
+from messaging import channels
 from patients.invitations import invitation_path
 from patients.registry import invite_to_portal
+from tests.consents.surfaces import course_needing_consent, only_form
 from tests.e2e.conftest import PASSWORD, keep_documents, sign_in
 from tests.factories import (
     AppointmentFactory,
@@ -263,3 +267,107 @@ def send_wrong_password(page: Page) -> None:
     with page.expect_navigation():
         page.locator("main form [type=submit]").click()
     expect(page.locator("main .alert, main .invalid-feedback, main .errorlist").first).to_be_visible()
+
+
+OPEN_THE_TABLET = """(patient) => {
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = "/kiosk/open/";
+  const token = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  for (const [name, value] of [["csrfmiddlewaretoken", token], ["patient", patient]]) {
+    const field = document.createElement("input");
+    field.type = "hidden";
+    field.name = name;
+    field.value = value;
+    form.append(field);
+  }
+  document.body.append(form);
+  form.submit();
+}"""
+
+
+def test_the_signing_pages_meet_wcag_22_aa(views):
+    version = only_form().current_version()
+    account = UserFactory(username="elise.a11y", role=Role.PATIENT)
+    account.set_password(PASSWORD)
+    account.save()
+    patient = PatientFactory(first_name="Élise", last_name="Dupré", portal_user=account)
+    course_needing_consent(patient)
+    desk = UserFactory(username="tablet.a11y", role=Role.FRONT_DESK)
+    desk.set_password(PASSWORD)
+    desk.save()
+    typed_form = "form:has(input[name=method][value=typed])"
+    portal = [
+        ("/portal/consents/", None),
+        (f"/portal/consents/{version.pk}/", None),
+        (f"/portal/consents/{version.pk}/", send_emptied(typed_form)),
+        ("/portal/questionnaire/", None),
+        ("/portal/questionnaire/", send_emptied("main form.questionnaire")),
+    ]
+    problems = problems_on(views.open(account.username), portal)
+
+    tablets = views.open(desk.username)
+    first = tablets[0][1]
+    first.goto("/today/")
+    with first.expect_navigation():
+        first.evaluate(OPEN_THE_TABLET, str(patient.pk))
+    kiosk = [("/kiosk/", None), ("/kiosk/", send_emptied(typed_form)), ("/kiosk/unlock/", None)]
+    problems += problems_on(tablets, kiosk)
+
+    assert not problems, "\n".join(problems)
+
+
+def test_the_questionnaire_review_and_the_reminders_opt_out_meet_wcag_22_aa(views):
+    doctor = UserFactory(username="dr.review", role=Role.DERMATOLOGIST)
+    doctor.set_password(PASSWORD)
+    doctor.save()
+    patient = PatientFactory(first_name="Élise", last_name="Dupré")
+    answers = {question.key: "no" for question in intake.QUESTIONS if question.yes_no}
+    intake.answer(
+        patient=patient,
+        kind="full",
+        answers=answers | {"herpes": "yes", "allergies": "yes", "allergies_detail": "Zinc"},
+        channel="kiosk",
+        recorded_by=doctor,
+        language="en",
+    )
+    problems = problems_on(views.open(doctor.username), [(f"/patients/{patient.pk}/questionnaire/", None)])
+    opt_out = channels.opt_out_url(patient).removeprefix(settings.CLINIC_SITE_URL)
+    problems += problems_on(views.open(), [(opt_out, None)])
+
+    assert not problems, "\n".join(problems)
+
+
+def test_the_booking_and_waitlist_pages_meet_wcag_22_aa(views, clinic):
+    """The portal's booking pages (a day's times, a refused time, the hold to confirm, the
+    waitlist), the offer's page and, for the desk, the waitlist and the slot finder."""
+    patient = PatientFactory(first_name="Inès", last_name="Garnier")
+    account = invite_to_portal(patient=patient, invited_by=clinic["doctor"])
+    account.set_password(PASSWORD)
+    account.save()
+    course = TreatmentPlanFactory(patient=patient, created_by=clinic["doctor"], sessions_done=1)
+    second = course.sessions.get(number=2)
+    book = f"/portal/sessions/{second.pk}/book/"
+    patient_visits = [
+        ("/portal/", None),
+        (book, None),
+        (book, send_emptied("main form[method=post]")),
+        (book, hold_the_first_time),
+        (f"/portal/sessions/{second.pk}/waitlist/", None),
+    ]
+    problems = problems_on(views.open(account.username), patient_visits)
+    desk_visits = [
+        ("/waitlist/", None),
+        (f"/appointments/{clinic['appointment'].pk}/reschedule/", None),
+        (f"/appointments/{clinic['appointment'].pk}/waitlist/", None),
+    ]
+    problems += problems_on(views.open("desk.a11y"), desk_visits)
+
+    assert not problems, "\n".join(problems)
+
+
+def hold_the_first_time(page: Page) -> None:
+    page.locator("input[name=slot]").first.check()
+    with page.expect_navigation():
+        page.locator("main form[method=post] [type=submit]").click()
+    expect(page.locator("form[action*='/confirm/']")).to_be_visible()

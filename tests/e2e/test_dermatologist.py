@@ -4,13 +4,21 @@ cocktail, plan and book a course, record the first session, hand over the afterc
 import re
 from datetime import date, time
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from clinic.roles import Role
 from scheduling.models import Appointment
 from tests.e2e.conftest import PASSWORD, arrive, sign_in
-from tests.factories import FormulationFactory, ProductFactory, RoomFactory, UserFactory, WorkingHoursFactory
-from treatments.models import Ingredient, Lot, Protocol
+from tests.factories import (
+    FormulationFactory,
+    ProductFactory,
+    RoomFactory,
+    UserFactory,
+    WorkingHoursFactory,
+    make_ready,
+)
+from treatments.models import Ingredient, Lot, Protocol, TreatmentPlan
 
 
 def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot):
@@ -85,6 +93,9 @@ def test_dermatologist_registers_plans_books_records_and_prints(page, screenshot
     assert Appointment.objects.filter(patient__last_name="Lambert").count() == 4
     screenshot("dermatologist-5-course-booked")
 
+    # Nadia signs the consent and answers the questionnaire at the desk, as
+    # test_consent_journeys shows: the gate lets the session be recorded.
+    make_ready(TreatmentPlan.objects.get(patient__last_name="Lambert"), on=timezone.localdate())
     main.get_by_role("link", name="Record").first.click()
     arrive(page, r"/sessions/[0-9a-f-]+/$")
     # The picker: the product as the catalogue names it, then its lot registered before,

@@ -36,10 +36,7 @@ def test_a_cancellation_online_is_confirmed_in_french(client, french_alice, dere
     later = appointment_of(french_alice, derek, datetime(2026, 3, 5, 10, 0, tzinfo=PARIS))
     client.force_login(french_alice.portal_user)
     page = html.unescape(client.post(f"/portal/appointments/{later.pk}/cancel/", follow=True).content.decode())
-    assert (
-        "Votre rendez-vous du jeudi 5 mars 2026 à 10:00 est annulé. Appelez la clinique pour en réserver un autre."
-        in page
-    )
+    assert "Votre rendez-vous du jeudi 5 mars 2026 à 10:00 est annulé." in page
     later.refresh_from_db()
     assert later.status == Appointment.Status.CANCELLED
     assert later.cancellation_reason == "Annulé par le patient depuis l'espace patient"

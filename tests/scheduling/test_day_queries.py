@@ -72,8 +72,10 @@ SCHEDULE_BY_ROOM_QUERIES = 6  # + rooms
 # + appointments with what to prepare, plan areas, cocktail lines with ingredients; the cocktail
 # versions to give with their lines (treatments.cocktails.versions_to_give); recent patients;
 # who could be on clinical hold: allergies, blocking conditions, automatic blocks, suspected allergies;
-# the records awaiting the user's signature
-TODAY_QUERIES = 14
+# the records awaiting the user's signature; what the visits still need signed or answered
+# (consents.gate.missing_for_sessions: forms, their protocols, their versions, signatures,
+# questionnaires, the clinic's policy)
+TODAY_QUERIES = 20
 HELD_VISIT_QUERIES = 10  # safety's check of one held visit: allergies, unverified allergies,
 # automatic blocks and their ingredients, conditions and their ingredients, suspected allergies,
 # the previous session's reaction, acknowledgements; the blocks overridden for its course

@@ -5,13 +5,11 @@ them together. SQLite queues them with BEGIN IMMEDIATE, PostgreSQL with its excl
 constraints (see the `concurrent_database` fixture for the SQLite test database)."""
 
 import html
-import threading
 from datetime import date
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.test import Client
 
 from clinic.models import User
@@ -27,6 +25,7 @@ from tests.factories import (
     UserFactory,
     record_visit_of,
 )
+from tests.races import RACE, race
 from tests.scheduling.conftest import TUESDAY, at, works_all_week
 from treatments.models import Lot as RegisteredLot
 from treatments.models import TreatmentArea, TreatmentPlan, TreatmentSession
@@ -35,30 +34,6 @@ from workday.visits import stop_course
 
 THREADS = 8
 START = at(TUESDAY, "10:00")
-RACE = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def race(attempts) -> list:
-    """Run each callable in its own thread, all released at once: what each returned or raised."""
-    barrier = threading.Barrier(len(attempts))
-    outcomes = [None] * len(attempts)
-
-    def run(index, attempt):
-        try:
-            barrier.wait(timeout=30)
-            outcomes[index] = attempt()
-        except BaseException as error:  # the test asserts on whatever each thread met
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, attempt)) for i, attempt in enumerate(attempts)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    assert not any(thread.is_alive() for thread in threads), "a thread is still waiting"
-    return outcomes
 
 
 def booking_attempt(*, patient: Patient, practitioner: User, room: Room, booked_by: User):

@@ -111,16 +111,16 @@ def clinic_days(draw):
 
 
 def without_overlaps(booked: list[Booked], day: date) -> list[tuple[Booked, datetime, datetime]]:
-    """The draws PostgreSQL would accept: live ones overlap no other live one of their
+    """The draws PostgreSQL would accept: live ones and holds overlap no other of their
     practitioner or room (each appointment has its own patient)."""
     kept = []
     midnight = datetime.combine(day, time(), tzinfo=PARIS)
     for b in booked:
         start = (midnight + timedelta(minutes=15 * b.start)).astimezone(UTC)  # lengths in real time
         end = start + timedelta(minutes=b.minutes)
-        live = b.status in Appointment.LIVE
+        live = b.status in Appointment.OCCUPYING
         if live and any(
-            k.status in Appointment.LIVE
+            k.status in Appointment.OCCUPYING
             and (k.practitioner == b.practitioner or k.room == b.room)
             and k_start < end
             and start < k_end
@@ -161,7 +161,7 @@ def brute_force(data, appointments, away, practitioners, eligible, rooms) -> dic
             start, end = start.astimezone(UTC), end.astimezone(UTC)  # compare instants, not wall clocks
             if any(
                 a.practitioner_id == practitioner.pk
-                and a.status in Appointment.LIVE
+                and a.status in Appointment.OCCUPYING
                 and a.start < end
                 and start < a.end
                 for a in appointments
@@ -178,7 +178,7 @@ def brute_force(data, appointments, away, practitioners, eligible, rooms) -> dic
                 room.pk
                 for room in candidate_rooms
                 if not any(
-                    a.room_id == room.pk and a.status in Appointment.LIVE and a.start < end and start < a.end
+                    a.room_id == room.pk and a.status in Appointment.OCCUPYING and a.start < end and start < a.end
                     for a in appointments
                 )
                 and not any(t.room_id == room.pk and t.start < end and start < t.end for t in away)
@@ -227,6 +227,8 @@ def test_free_slots_match_a_brute_force(cast, charlie, time_machine, data):
                 start=start,
                 end=end,
                 status=b.status,
+                # A hold drawn is one still running: it occupies its slot as a booking does.
+                held_until=timezone.now() + timedelta(minutes=5) if b.status == Appointment.Status.PROPOSED else None,
                 booked_by=charlie,
             )
             for n, (b, start, end) in enumerate(without_overlaps(data["booked"], data["day"]))

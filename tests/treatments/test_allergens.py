@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from clinic.roles import Role
 from tests.factories import IngredientFactory, PatientFactory, UserFactory
+from tests.races import RACE, race
 from tests.scheduling.conftest import concurrent_database  # noqa: F401 (a fixture)
-from tests.scheduling.test_races import RACE, race
 from tests.treatments.cocktail_forms import VITAMIN_B1, VITAMIN_C, ZINC
 from tests.treatments.test_plan_pages import make_plan
 from treatments import allergies, holds, safety

@@ -222,9 +222,14 @@ def test_the_patients_calendar_file_is_in_their_language(client, camille, alice,
     english = event_of(client.get(f"/appointments/{appointment_for(alice).pk}/calendar.ics", HTTP_ACCEPT_LANGUAGE="fr"))
 
     assert str(french["summary"]).startswith("Rendez-vous de mésothérapie avec")
-    assert str(french["description"]) == "Pour le déplacer ou l'annuler, appelez le 01 23 45 67 89."
+    assert str(french["description"]) == (
+        "Pour le déplacer ou l'annuler, rendez-vous sur votre espace patient (http://127.0.0.1:8000/portal/) "
+        "ou appelez le 01 23 45 67 89."
+    )
     assert str(english["summary"]).startswith("Mesotherapy appointment with")
-    assert str(english["description"]) == "To move or cancel it, call 01 23 45 67 89."
+    assert str(english["description"]) == (
+        "To move or cancel it, go to your patient portal (http://127.0.0.1:8000/portal/) or call 01 23 45 67 89."
+    )
 
 
 def test_the_staffs_calendar_file_is_in_the_staff_members_language(client, camille, charlie, appointment_for):

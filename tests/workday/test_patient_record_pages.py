@@ -34,7 +34,7 @@ def test_front_desk_registers_a_patient_with_contact_details_only(client, charli
     assert "Inès Dupont is registered." in client.get(response["Location"]).content.decode()
 
 
-def test_dermatologist_records_the_clinical_profile_and_consent(client, derek):
+def test_dermatologist_records_the_clinical_profile(client, derek):
     client.force_login(derek)
     response = client.post(
         "/patients/new/",
@@ -43,14 +43,12 @@ def test_dermatologist_records_the_clinical_profile_and_consent(client, derek):
             "skin_type": "3",
             "allergies": "Lidocaine",
             "current_medications": "Apixaban",
-            "consent_signed_on": str(timezone.localdate()),
         },
     )
     assert response.status_code == 302
     patient = Patient.objects.get(last_name="Dupont")
     assert patient.allergies == "Lidocaine"
     assert patient.skin_type == 3
-    assert patient.consent_recorded_by == derek
 
 
 @pytest.mark.parametrize(
@@ -195,11 +193,6 @@ def test_duplicate_warning_ignores_case_accents_and_spaces(client, charlie, firs
         ({"first_name": "\u200b"}, "first_name", "This field is required."),
         ({"last_name": "---"}, "last_name", "Enter a name with at least one letter."),
         ({"address": "x" * 501}, "address", "Ensure this value has at most 500 characters"),
-        (
-            {"consent_signed_on": "1950-01-01"},
-            "consent_signed_on",
-            "Consent cannot be signed before the patient was born.",
-        ),
     ],
 )
 def test_implausible_records_are_refused(client, derek, changes, field, message):
@@ -235,5 +228,8 @@ def test_chart_queries_do_not_grow_with_appointments(client, charlie, alice, dja
     for day in range(1, 6):
         start = now + timedelta(days=day)
         AppointmentFactory(patient=alice, start=start, end=start + timedelta(minutes=30))
-    with django_assert_num_queries(6):
+    # session, user, groups, patient, appointments, courses; the consents: the next session
+    # booked, the course under way, signatures, forms with their protocols and versions;
+    # the messages sent to the patient (its channel choices come with the patient).
+    with django_assert_num_queries(13):
         client.get(f"/patients/{alice.pk}/")

@@ -3,9 +3,12 @@ from io import StringIO
 from django.core.management import call_command
 
 from clinic.models import User
+from consents import gate
+from consents.models import ConsentSignature
+from messaging.models import OutboxMessage
 from patients.models import Patient
 from treatments import safety
-from treatments.models import Product, TreatmentSession, UnverifiedAllergy
+from treatments.models import Product, TreatmentPlan, TreatmentSession, UnverifiedAllergy
 
 DEMO_USERS = ["dr.demo", "dr.bernard", "dr.lefevre", "desk.demo", "admin.demo", "patient.demo", "patient2.demo"]
 
@@ -140,3 +143,31 @@ def test_the_demo_shows_a_course_override_and_a_corrected_volume(client, db):
     camille = TreatmentSession.objects.get(plan__patient__first_name="Camille", number=1)
     assert list(camille.amendments.get().changes) == ["areas"]
     assert "Areas and volumes: “" in client.get(f"/sessions/{camille.pk}/").content.decode()
+
+
+def test_each_demo_patient_in_a_course_shows_one_state_of_the_consent_gate(client, db):
+    call_command("seed_demo", stdout=StringIO())
+    assert not OutboxMessage.objects.exists()  # nothing queued to the demo's made-up addresses
+
+    client.force_login(User.objects.get(username="patient.demo"))
+    camille = client.get("/portal/consents/").content.decode()
+    assert "Consent to mesotherapy treatment" in camille and "Signed on" in camille
+    signature = ConsentSignature.objects.get(patient__first_name="Camille")
+    assert signature.method == "typed" and signature.channel == "portal"
+    document = client.get(f"/portal/consents/{signature.pk}.pdf")
+    assert document["Content-Type"] == "application/pdf" and document.content.startswith(b"%PDF")
+
+    client.force_login(User.objects.get(username="patient2.demo"))
+    thomas = client.get("/portal/").content.decode()
+    assert "Consentement au traitement par mésothérapie" in thomas and "/portal/questionnaire/" in thomas
+
+    client.force_login(User.objects.get(username="dr.demo"))
+    nicolas = Patient.objects.get(first_name="Nicolas", last_name="Vincent")
+    chart = client.get(nicolas.get_absolute_url()).content.decode()
+    assert "expired" in chart
+    julie = Patient.objects.get(first_name="Julie", last_name="Bernard")
+    review = client.get(f"/patients/{julie.pk}/questionnaire/").content.decode()
+    assert "Answers to review" in review and "Cold sores (herpes)" in review and "The patient answered yes." in review
+    for first, last in [("Camille", "Durand"), ("Sophie", "Martin"), ("Hélène", "Lefebvre"), ("Julie", "Bernard")]:
+        course = TreatmentPlan.objects.get(patient__first_name=first, patient__last_name=last)
+        assert gate.missing(course.patient, course=course) == [], first

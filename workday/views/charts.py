@@ -15,6 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinic import roles
 from clinic.forms import add_error_by_field
 from clinic.roles import Role, role_required
+from consents import intake
+from consents import records as consent_records
+from messaging import channels
 from patients import registry
 from patients.access import get_patient_for_user
 from patients.forms import ConditionForm, EndConditionForm
@@ -26,6 +29,7 @@ from workday import history, patient_records
 from workday.forms import PatientRecordForm
 
 UPCOMING_ON_CHART = 10
+MESSAGES_ON_CHART = 20
 RECORDED_SESSIONS_ON_CHART = 5  # the sessions an adverse event is most likely to follow
 
 
@@ -73,7 +77,7 @@ def patient_edit(request: HttpRequest, pk: UUID) -> HttpResponse:
 def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionForm | None = None) -> HttpResponse:
     patient = get_object_or_404(
         Patient.objects.visible_to(request.user).select_related(
-            "portal_user", "registered_by", "consent_recorded_by", "archived_by"
+            "portal_user", "registered_by", "archived_by", "channel_choices__changed_by"
         ),
         pk=pk,
     )
@@ -87,6 +91,9 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
         .filter(patient=patient)
         .select_related("formulation")
         .prefetch_related("sessions"),
+        "consents": consent_records.on_chart(patient),
+        "channel_choices": channels.choices_of(patient),
+        "sent_messages": patient.messages.order_by("-created_at", "-pk")[:MESSAGES_ON_CHART],
     }
     if roles.abilities_of(request.user).see_clinical:
         context.update(
@@ -108,6 +115,7 @@ def render_chart(request: HttpRequest, pk: UUID, *, condition_form: ConditionFor
             )
             .select_related("plan")
             .order_by("-done_at")[:RECORDED_SESSIONS_ON_CHART],
+            intake=intake.on_chart(patient),
             condition_form=condition_form or ConditionForm(),
             end_condition_form=EndConditionForm(initial={"ended_on": timezone.localdate()}),
         )

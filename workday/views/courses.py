@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clinic import roles
 from clinic.roles import Role, role_required
+from consents import gate
 from treatments import allergies, plans
 from treatments.access import get_plan_for_user, get_session_for_user
 from treatments.cocktails import CocktailBlocked
@@ -44,7 +45,14 @@ def plan_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         ),
         pk=pk,
     )
-    context = {"plan": plan, "today": timezone.localdate(), "stop_form": StopPlanForm()}
+    next_up = next((s for s in plan.sessions.all() if s.status in TreatmentSession.STILL_TO_COME), None)
+    context = {
+        "plan": plan,
+        "today": timezone.localdate(),
+        "stop_form": StopPlanForm(),
+        "next_up": next_up,
+        "ready": gate.before_session(next_up),
+    }
     if roles.abilities_of(request.user).see_clinical:
         context["allergies"] = allergies.on_record(plan.patient)
     return render(request, "workday/plan_detail.html", context)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clinic.forms import add_error_by_field
 from clinic.models import User
 from clinic.roles import Role, role_required
+from consents import gate
 from treatments import allergies, overrides, records, safety
 from treatments.access import get_session_for_user
 from treatments.cocktails import version_to_give
@@ -214,6 +215,7 @@ def session_page(
         "override_keys": override_keys or " ".join(b.key for b in blocks),
         "overrides": session.overrides.select_related("overridden_by"),
         "handovers": session.handovers.select_related("by"),
+        "ready": gate.before_session(session),
         "record": record,
         "areas": areas,
         "lots": lots,

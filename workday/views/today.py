@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET
 
 from clinic.http import pdf_response
 from clinic.roles import Role, role_required
+from consents import gate
 from patients.models import Patient
 from scheduling.models import Appointment
 from treatments import cocktails, documents, holds
@@ -25,7 +26,11 @@ def today(request: HttpRequest) -> HttpResponse:
     held = holds.holds_for(
         [(a.patient, a.session) for a in appointments if a.still_to_see], on_date=today, cocktails=to_give
     )
+    to_do = gate.missing_for_sessions(
+        (a.session for a in appointments if a.session and a.still_to_see and not a.session.is_done), on=today
+    )
     for appointment in appointments:
+        appointment.ready = gate.readiness(to_do.get(appointment.session_id, ()))
         # What to prepare is the version the session is given, not the one the course was planned with.
         appointment.cocktail = to_give.get(appointment.session_id)
         appointment.clinical_hold = held.get((appointment.patient_id, appointment.session_id))

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
 from clinic.demo import DEMO_PASSWORD, demo_sign_ins
+from messaging import outbox
 
 
 class Command(BaseCommand):
@@ -15,7 +16,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        with transaction.atomic():
+        # The demo's bookings would queue confirmations to made-up addresses.
+        with transaction.atomic(), outbox.silenced():
             for app_config in apps.get_app_configs():
                 if module_has_submodule(app_config.module, "demo"):
                     import_module(f"{app_config.name}.demo").seed(log=self.stdout.write)
