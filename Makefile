@@ -11,6 +11,8 @@ CHROMIUM := /usr/bin/chromium
 JAVA := /usr/bin/java
 # gettext's tools, for refreshing and checking the French catalogue (serving needs none).
 MSGATTRIB := /usr/bin/msgattrib
+# poppler's pdftotext, for reading printed documents back in the tests.
+PDFTOTEXT := /usr/bin/pdftotext
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: run serve test e2e lint format check translations bench bench-search bench-pdf bench-reminders backup clean
@@ -45,6 +47,11 @@ $(JAVA):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless
 
+$(PDFTOTEXT):
+	@echo "Installing Debian's poppler-utils for reading PDFs back in the tests"
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils
+
 $(MSGATTRIB):
 	@echo "Installing Debian's gettext for the French catalogue (make check, make translations)"
 	$(SUDO) apt-get update -qq
@@ -62,11 +69,11 @@ serve: $(VENV)/.runtime-installed
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --noinput -v0
 	DJANGO_DEBUG=0 $(BIN)/python -m messaging.together "$(BIN)/gunicorn clinic.wsgi --workers 2 --bind 127.0.0.1:$(PORT)" "manage.py run_huey"
 
-test: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) node_modules/.installed
+test: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) $(PDFTOTEXT) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Only the browser journeys, refreshing their screenshots in docs/screenshots/.
-e2e: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) node_modules/.installed
+e2e: $(VENV)/.dev-installed $(CHROMIUM) $(JAVA) $(PDFTOTEXT) node_modules/.installed
 	MESOPLAN_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed

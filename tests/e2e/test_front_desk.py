@@ -101,7 +101,7 @@ def test_front_desk_finds_books_moves_cancels_and_prints(page, screenshot):
 
     main.get_by_role("link", name="Move").click()
     page.get_by_label("New start").fill(f"{visit_day.isoformat()}T14:00")
-    main.get_by_role("button", name="Move").click()
+    main.get_by_role("button", name="Move", exact=True).click()
     expect(main).to_contain_text("14:00")
     booked.refresh_from_db()
     assert timezone.localtime(booked.start) == at(visit_day, 14)
