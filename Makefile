@@ -57,6 +57,8 @@ $(MSGATTRIB):
 	$(SUDO) apt-get update -qq
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
 
+# The links in the demo's emails lead to this server, on whichever port it serves.
+run: export CLINIC_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(VENV)/.runtime-installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

@@ -64,9 +64,7 @@ def leave_waitlist(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 
 def offer_page(request: HttpRequest, offer: WaitlistOffer, status: int = 200, **context) -> HttpResponse:
-    # In the patient's language, whoever's browser opens the link.
-    with translation.override(offer.entry.patient.preferred_language):
-        return render(request, "portal/offer.html", {"offer": offer, **context}, status=status)
+    return render(request, "portal/offer.html", {"offer": offer, **context}, status=status)
 
 
 def answered(request: HttpRequest, offer: WaitlistOffer, text: str, *, level: str = "success") -> HttpResponse:
@@ -79,6 +77,12 @@ def waitlist_offer(request: HttpRequest, token: str) -> HttpResponse:
     offer = waitlist.offer_from_token(token)
     if offer is None:
         return render(request, "portal/offer_unknown.html", status=404)
+    # The page and its answers in the patient's language, whoever's browser opens the link.
+    with translation.override(offer.entry.patient.preferred_language):
+        return answer_offer(request, offer, token)
+
+
+def answer_offer(request: HttpRequest, offer: WaitlistOffer, token: str) -> HttpResponse:
     if request.method == "GET":
         return offer_page(request, offer, token=token)
     action = request.POST.get("answer")

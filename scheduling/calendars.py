@@ -80,12 +80,21 @@ def event_of(appointment: Appointment, *, for_patient: bool, method: str = PUBLI
         event.add(
             "summary", _("Mesotherapy appointment with %(practitioner)s") % {"practitioner": appointment.practitioner}
         )
-        event.add(
-            "description",
-            _("To move or cancel it, go to your patient portal (%(portal)s) or call %(phone)s.")
-            % {"portal": settings.CLINIC_SITE_URL.rstrip("/") + reverse("portal"), "phone": settings.CLINIC_PHONE},
-        )
-        if not cancelled:
+        where = {"portal": settings.CLINIC_SITE_URL.rstrip("/") + reverse("portal"), "phone": settings.CLINIC_PHONE}
+        if cancelled:
+            event.add(
+                "description",
+                _(
+                    "This appointment is cancelled. To book another time, go to your patient portal (%(portal)s) "
+                    "or call %(phone)s."
+                )
+                % where,
+            )
+        else:
+            event.add(
+                "description",
+                _("To move or cancel it, go to your patient portal (%(portal)s) or call %(phone)s.") % where,
+            )
             event.add_component(reminder_alarm())
     else:
         event.add(

@@ -5,7 +5,8 @@ window ending soonest, then earliest joined — holding it for them (a hold,
 scheduling.slot_holds) 30 minutes when it is more than a day away and 10 otherwise, never
 within 2 hours of it, at most 3 offers a patient a day. The patient answers through a
 signed link, without signing in: accepted, the hold becomes the booking (or moves the one
-they have); declined or lapsed, the next patient is offered it."""
+they have), and their other offers pass on; declined or lapsed, the next patient is offered
+it."""
 
 from datetime import date, datetime, timedelta
 
@@ -127,11 +128,16 @@ def offer_to(
 ) -> WaitlistOffer | None:
     patient = entry.patient
     offers = WaitlistOffer.objects.filter(entry__patient=patient)
-    if offers.filter(status=WaitlistOffer.Status.OFFERED, expires_at__gt=now).exists():
-        return None  # one offer at a time
     if offers.filter(offered_at__date=timezone.localdate(now)).count() >= OFFERS_A_DAY:
         return None
     booked = entry.session.appointments.filter(status=Appointment.Status.BOOKED).first()
+    # Only a time earlier than the one they have, and than any they may still take: a slot
+    # freed while an offer is open is not lost to them.
+    to_beat = [booked.start] if booked else []
+    to_beat += offers.filter(entry=entry, status=WaitlistOffer.Status.OFFERED, expires_at__gt=now).values_list(
+        "start", flat=True
+    )
+    beat = min(to_beat, default=None)
     earliest, latest = entry.session.booking_window(timezone.localdate(now))
     day = timezone.localtime(start).date()
     if not earliest <= day <= latest:
@@ -147,7 +153,7 @@ def offer_to(
             if (slot.start == start or (start < slot.start and slot.end <= end))
             and (practitioner_id is None or slot.practitioner.pk == practitioner_id)
             and entry.suits(slot.start)
-            and (booked is None or slot.start < booked.start)
+            and (beat is None or slot.start < beat)
             and (slot.start, slot.practitioner.pk) not in already_offered
         ),
         None,
@@ -223,6 +229,8 @@ def locked_open_offer(offer: WaitlistOffer) -> WaitlistOffer:
     offer = WaitlistOffer.objects.select_for_update().select_related("entry__patient").get(pk=offer.pk)
     if offer.status == WaitlistOffer.Status.ACCEPTED:
         raise OfferClosed(_("You took this time already: it is booked for you."))
+    if offer.status == WaitlistOffer.Status.WITHDRAWN:
+        raise OfferClosed(_("This offer is closed: you took another time, or left the waitlist."))
     if offer.status != WaitlistOffer.Status.OFFERED or offer.expires_at <= timezone.now():
         raise OfferClosed(
             _("This offer has lapsed, and the time may have gone to someone else. You stay on the waitlist.")
@@ -231,10 +239,17 @@ def locked_open_offer(offer: WaitlistOffer) -> WaitlistOffer:
 
 
 def accept(offer: WaitlistOffer) -> Appointment:
-    """The patient takes the time: the hold becomes their booking, or moves the one they had."""
+    """The patient takes the time: the hold becomes their booking, or moves the one they had;
+    their other offers open for that session pass to the next patients."""
     with transaction.atomic():
         offer = locked_open_offer(offer)
         patient = offer.entry.patient
+        for other in (
+            WaitlistOffer.objects.select_for_update()
+            .filter(entry_id=offer.entry_id, status=WaitlistOffer.Status.OFFERED)
+            .exclude(pk=offer.pk)
+        ):
+            close(other, WaitlistOffer.Status.WITHDRAWN)
         appointment = slot_holds.confirm_hold(
             hold=offer.hold, patient=patient, confirmed_by=acting_for(patient), online=True
         )

@@ -168,6 +168,9 @@ def test_the_cancelling_invitation_is_cancelled(appointment, charlie):
 
     assert str(calendar["method"]) == "CANCEL"
     assert (str(event["status"]), event.decoded("sequence")) == ("CANCELLED", 1)
+    description = str(event["description"])
+    assert description.startswith("This appointment is cancelled. To book another time, go to your patient portal")
+    assert "VALARM" not in calendars.invitation(appointment, method=calendars.CANCEL).decode()
 
 
 def test_the_invitation_is_in_the_patients_language(derek, derek_works, room1, charlie):

@@ -152,6 +152,62 @@ def test_letting_an_offer_go_offers_it_to_the_next(
     assert WaitlistOffer.objects.get(status=WaitlistOffer.Status.OFFERED).entry.patient == bob
 
 
+def test_a_slot_freed_while_an_offer_is_open_is_offered_too_and_taking_one_passes_the_other_on(
+    bob, bob_course, carol, carol_course, alice, alices_visit, derek, room1, charlie, django_capture_on_commit_callbacks
+):
+    waits(bob, bob_course, charlie)
+    cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
+    later = WaitlistOffer.objects.get()
+    waits(carol, carol_course, charlie)
+    monday_10 = at(MONDAY + timedelta(days=7), "10:00")
+    earlier_visit = booking.book_appointment(
+        patient=alice, practitioner=derek, room=room1, start=monday_10, minutes=30, booked_by=charlie
+    )
+    cancel(earlier_visit, charlie, django_capture_on_commit_callbacks)
+    earlier = WaitlistOffer.objects.exclude(pk=later.pk).get()
+    assert (earlier.entry.patient, earlier.start) == (bob, monday_10)  # earlier than his open offer
+
+    with django_capture_on_commit_callbacks(execute=True):
+        Client().post(offer_link(earlier), {"answer": "accept"})
+    later.refresh_from_db()
+    assert later.status == WaitlistOffer.Status.WITHDRAWN and later.hold is None
+    passed_on = WaitlistOffer.objects.get(status=WaitlistOffer.Status.OFFERED)
+    assert (passed_on.entry.patient, passed_on.start) == (carol, TUESDAY_10)
+    closed = Client().post(offer_link(later), {"answer": "accept"}).content.decode()
+    assert "This offer is closed: you took another time" in closed
+    assert bob_course.sessions.get(number=2).appointments.get(status=Appointment.Status.BOOKED).start == monday_10
+
+
+def test_a_later_time_than_an_open_offer_is_not_offered(
+    bob, bob_course, alice, alices_visit, derek, room1, charlie, django_capture_on_commit_callbacks
+):
+    waits(bob, bob_course, charlie)
+    cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
+    later_visit = booking.book_appointment(
+        patient=alice,
+        practitioner=derek,
+        room=room1,
+        start=at(MONDAY + timedelta(days=9), "10:00"),
+        minutes=30,
+        booked_by=charlie,
+    )
+    cancel(later_visit, charlie, django_capture_on_commit_callbacks)
+    assert WaitlistOffer.objects.get().start == TUESDAY_10
+
+
+def test_the_offer_page_answers_in_the_patients_language(
+    bob, bob_course, alices_visit, charlie, django_capture_on_commit_callbacks
+):
+    Patient.objects.filter(pk=bob.pk).update(preferred_language="fr")
+    waits(bob, bob_course, charlie)
+    cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
+    link = offer_link(WaitlistOffer.objects.get())
+    with django_capture_on_commit_callbacks(execute=True):
+        page = Client().post(link, {"answer": "accept"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "C’est réservé : le mardi 10 mars 2026 à 10:00" in page
+    assert '<html lang="fr">' in page
+
+
 def test_a_forged_or_altered_link_reaches_nothing(
     bob, bob_course, alices_visit, charlie, django_capture_on_commit_callbacks
 ):
