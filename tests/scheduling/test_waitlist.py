@@ -64,10 +64,20 @@ def waits(patient, plan, by, **preferences) -> WaitlistEntry:
 
 
 @pytest.fixture
-def alices_visit(alice, derek, room1, charlie) -> Appointment:
-    return booking.book_appointment(
-        patient=alice, practitioner=derek, room=room1, start=TUESDAY_10, minutes=30, booked_by=charlie
-    )
+def alice_books(alice, derek, room1, charlie):
+    """Alice's 30 minutes with Derek at a start: the visit whose cancelling frees a slot."""
+
+    def book(start) -> Appointment:
+        return booking.book_appointment(
+            patient=alice, practitioner=derek, room=room1, start=start, minutes=30, booked_by=charlie
+        )
+
+    return book
+
+
+@pytest.fixture
+def alices_visit(alice_books) -> Appointment:
+    return alice_books(TUESDAY_10)
 
 
 def cancel(appointment, by, capture) -> None:
@@ -153,16 +163,24 @@ def test_letting_an_offer_go_offers_it_to_the_next(
 
 
 def test_a_slot_freed_while_an_offer_is_open_is_offered_too_and_taking_one_passes_the_other_on(
-    bob, bob_course, carol, carol_course, alice, alices_visit, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books,
+    bob,
+    bob_course,
+    carol,
+    carol_course,
+    alice,
+    alices_visit,
+    derek,
+    room1,
+    charlie,
+    django_capture_on_commit_callbacks,
 ):
     waits(bob, bob_course, charlie)
     cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
     later = WaitlistOffer.objects.get()
     waits(carol, carol_course, charlie)
     monday_10 = at(MONDAY + timedelta(days=7), "10:00")
-    earlier_visit = booking.book_appointment(
-        patient=alice, practitioner=derek, room=room1, start=monday_10, minutes=30, booked_by=charlie
-    )
+    earlier_visit = alice_books(monday_10)
     cancel(earlier_visit, charlie, django_capture_on_commit_callbacks)
     earlier = WaitlistOffer.objects.exclude(pk=later.pk).get()
     assert (earlier.entry.patient, earlier.start) == (bob, monday_10)  # earlier than his open offer
@@ -179,18 +197,11 @@ def test_a_slot_freed_while_an_offer_is_open_is_offered_too_and_taking_one_passe
 
 
 def test_a_later_time_than_an_open_offer_is_not_offered(
-    bob, bob_course, alice, alices_visit, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books, bob, bob_course, alices_visit, charlie, django_capture_on_commit_callbacks
 ):
     waits(bob, bob_course, charlie)
     cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
-    later_visit = booking.book_appointment(
-        patient=alice,
-        practitioner=derek,
-        room=room1,
-        start=at(MONDAY + timedelta(days=9), "10:00"),
-        minutes=30,
-        booked_by=charlie,
-    )
+    later_visit = alice_books(at(MONDAY + timedelta(days=9), "10:00"))
     cancel(later_visit, charlie, django_capture_on_commit_callbacks)
     assert WaitlistOffer.objects.get().start == TUESDAY_10
 
@@ -222,23 +233,19 @@ def test_a_forged_or_altered_link_reaches_nothing(
 
 
 def test_the_held_slot_is_refused_to_the_desk(
-    bob, bob_course, alices_visit, alice, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books, bob, bob_course, alices_visit, charlie, django_capture_on_commit_callbacks
 ):
     waits(bob, bob_course, charlie)
     cancel(alices_visit, charlie, django_capture_on_commit_callbacks)
     with pytest.raises(booking.SlotTaken, match="held for a patient"):
-        booking.book_appointment(
-            patient=alice, practitioner=derek, room=room1, start=TUESDAY_10, minutes=30, booked_by=charlie
-        )
+        alice_books(TUESDAY_10)
 
 
 def test_no_offer_within_two_hours_of_the_slot(
-    bob, bob_course, alice, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books, bob, bob_course, charlie, django_capture_on_commit_callbacks
 ):
     waits(bob, bob_course, charlie)
-    soon = booking.book_appointment(
-        patient=alice, practitioner=derek, room=room1, start=at(MONDAY, "09:30"), minutes=30, booked_by=charlie
-    )
+    soon = alice_books(at(MONDAY, "09:30"))
     cancel(soon, charlie, django_capture_on_commit_callbacks)
     assert not WaitlistOffer.objects.exists()
 
@@ -252,33 +259,19 @@ def test_only_days_and_times_that_suit_are_offered(
 
 
 def test_only_earlier_than_the_booking_and_inside_the_window(
-    carol, carol_course, bob, bob_course, alice, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books, carol, carol_course, bob, bob_course, charlie, django_capture_on_commit_callbacks
 ):
     waits(bob, bob_course, charlie)
-    later = booking.book_appointment(
-        patient=alice,
-        practitioner=derek,
-        room=room1,
-        start=at(MONDAY + timedelta(days=24), "10:00"),
-        minutes=30,
-        booked_by=charlie,
-    )
+    later = alice_books(at(MONDAY + timedelta(days=24), "10:00"))
     cancel(later, charlie, django_capture_on_commit_callbacks)  # after Bob's booking
     assert not WaitlistOffer.objects.exists()
-    outside = booking.book_appointment(
-        patient=alice,
-        practitioner=derek,
-        room=room1,
-        start=at(MONDAY + timedelta(days=3), "10:00"),
-        minutes=30,
-        booked_by=charlie,
-    )
+    outside = alice_books(at(MONDAY + timedelta(days=3), "10:00"))
     cancel(outside, charlie, django_capture_on_commit_callbacks)  # before the window opens
     assert not WaitlistOffer.objects.exists()
 
 
 def test_at_most_three_offers_a_patient_a_day(
-    bob, bob_course, alice, derek, room1, charlie, django_capture_on_commit_callbacks
+    alice_books, bob, bob_course, derek, charlie, django_capture_on_commit_callbacks
 ):
     entry = waits(bob, bob_course, charlie)
     for hour in (9, 10, 11):
@@ -290,9 +283,7 @@ def test_at_most_three_offers_a_patient_a_day(
             status=WaitlistOffer.Status.DECLINED,
             expires_at=timezone.now(),
         )
-    visit = booking.book_appointment(
-        patient=alice, practitioner=derek, room=room1, start=TUESDAY_10, minutes=30, booked_by=charlie
-    )
+    visit = alice_books(TUESDAY_10)
     cancel(visit, charlie, django_capture_on_commit_callbacks)
     assert not WaitlistOffer.objects.filter(status=WaitlistOffer.Status.OFFERED).exists()
 
