@@ -72,17 +72,26 @@ class SlotChoiceForm(forms.Form):
         return (timezone.make_aware(start) if timezone.is_naive(start) else start), int(practitioner)
 
 
-def chosen_day(request: HttpRequest, days: dict[date, list[Slot]]) -> date | None:
+def asked_day(request: HttpRequest) -> date | None:
+    try:
+        return date.fromisoformat(request.POST.get("day") or request.GET.get("day") or "")
+    except ValueError:
+        return None
+
+
+def chosen_day(asked: date | None, days: dict[date, list[Slot]]) -> date | None:
     """The day asked for (a day of the window), else the first with a free time."""
-    asked = request.POST.get("day") or request.GET.get("day")
-    if asked:
-        try:
-            day = date.fromisoformat(asked)
-        except ValueError:
-            day = None
-        if day in days:
-            return day
+    if asked in days:
+        return asked
     return next((day for day, slots in days.items() if slots), next(iter(days), None))
+
+
+def day_refusal(found: self_booking.NextSession, asked: date | None, days: dict[date, list[Slot]]) -> str:
+    """Why a day asked for (a link edited by hand, an old bookmark) is not offered."""
+    if asked is None or asked in days:
+        return ""
+    midnight = timezone.make_aware(datetime.combine(asked, datetime.min.time()))
+    return self_booking.out_of_reach(found, start=midnight)
 
 
 @require_http_methods(["GET", "POST"])
@@ -93,7 +102,8 @@ def book_session(request: HttpRequest, pk: UUID) -> HttpResponse:
     if found is None:
         raise Http404
     days = self_booking.days_for(found, patient=patient)
-    day = chosen_day(request, days)
+    asked = asked_day(request)
+    day = chosen_day(asked, days)
     form = SlotChoiceForm(request.POST or None, slots=days.get(day, []))
     if day is not None:
         form.fields["slot"].label = _("Free times on %(day)s") % {"day": date_format(day, "l j F")}
@@ -124,6 +134,7 @@ def book_session(request: HttpRequest, pk: UUID) -> HttpResponse:
         "days": days,
         "day": day,
         "form": form,
+        "day_refusal": day_refusal(found, asked, days),
         "hold_minutes": ClinicPolicy.current().hold_minutes,
         "clinic_phone": settings.CLINIC_PHONE,
     }

@@ -145,6 +145,24 @@ def days_for(next_session: NextSession, *, patient: Patient) -> dict[date, list[
     )
 
 
+def out_of_reach(next_session: NextSession, *, start: datetime) -> str:
+    """Why a time (or a day, from its start) is not one to book online: inside the clinic's
+    notice, or outside the session's window and horizon; "" when it may be."""
+    policy = ClinicPolicy.current()
+    if start < earliest_start(policy, now=timezone.now()):
+        return _(
+            "Online, appointments are booked at least %(hours)s hours ahead: "
+            "for an earlier time, please call us on %(phone)s."
+        ) % {"hours": policy.booking_notice_hours, "phone": settings.CLINIC_PHONE}
+    if not next_session.earliest <= timezone.localtime(start).date() <= next_session.latest:
+        return _("Session %(number)s can be booked online between %(earliest)s and %(latest)s.") % {
+            "number": next_session.session.number,
+            "earliest": date_format(next_session.earliest, "l j F"),
+            "latest": date_format(next_session.latest, "l j F Y"),
+        }
+    return ""
+
+
 def choose(
     *, patient: Patient, next_session: NextSession, start: datetime, practitioner_pk: int, held_by: User
 ) -> Appointment:
@@ -154,27 +172,9 @@ def choose(
         raise ValidationError(next_session.refusal)
     policy = ClinicPolicy.current()
     day = timezone.localtime(start).date()
-    if start < earliest_start(policy, now=timezone.now()):
-        raise ValidationError(
-            {
-                "start": _(
-                    "Online, appointments are booked at least %(hours)s hours ahead: "
-                    "for an earlier time, please call us on %(phone)s."
-                )
-                % {"hours": policy.booking_notice_hours, "phone": settings.CLINIC_PHONE}
-            }
-        )
-    if not next_session.earliest <= day <= next_session.latest:
-        raise ValidationError(
-            {
-                "start": _("Session %(number)s can be booked online between %(earliest)s and %(latest)s.")
-                % {
-                    "number": next_session.session.number,
-                    "earliest": date_format(next_session.earliest, "l j F"),
-                    "latest": date_format(next_session.latest, "l j F Y"),
-                }
-            }
-        )
+    refusal = out_of_reach(next_session, start=start)
+    if refusal:
+        raise ValidationError({"start": refusal})
     offered = free_slots_on(
         days=[day], minutes=next_session.minutes, patient=patient, not_before=earliest_start(policy, now=timezone.now())
     )[day]

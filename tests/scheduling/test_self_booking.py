@@ -135,6 +135,17 @@ def test_a_slot_outside_the_window_is_refused_with_the_window(portal, second, de
     assert not Appointment.objects.exists()
 
 
+def test_a_day_asked_outside_the_window_or_inside_the_notice_says_why(portal, second, derek):
+    outside = portal.get(book_url(second), {"day": "2026-04-20"}).content.decode()
+    assert "Session 2 can be booked online between Monday 9 March and Monday 30 March 2026." in outside
+    assert 'role="alert"' in outside
+    assert "Choose a time on Monday 9 March" in outside  # the first day offered instead
+    today = portal.get(book_url(second), {"day": "2026-03-02"}).content.decode()
+    assert "Online, appointments are booked at least 24 hours ahead" in today
+    offered = portal.get(book_url(second), {"day": "2026-03-10"}).content.decode()
+    assert 'role="alert"' not in offered
+
+
 def test_a_slot_inside_the_notice_is_refused_with_the_clinics_number(portal, course, bob, derek, settings):
     settings.CLINIC_PHONE = "01 23 45 67 89"
     ClinicPolicy.objects.update_or_create(pk=1, defaults={"booking_notice_hours": 24 * 10})
