@@ -103,13 +103,14 @@ def page(request, browser, live_server, tmp_path, served_documents) -> Page:
 
 @pytest.fixture
 def screenshot(page, tmp_path):
-    """Saves a full-page picture of where the journey is: into MESOPLAN_SCREENSHOTS when set
-    (`make e2e` sets docs/screenshots), otherwise beside the test's temporary files."""
+    """Saves a full-page picture of where the journey is (the `page`, or `on=` a page of a
+    browser context of the journey's own): into MESOPLAN_SCREENSHOTS when set (`make e2e`
+    sets docs/screenshots), otherwise beside the test's temporary files."""
     folder = Path(os.environ.get("MESOPLAN_SCREENSHOTS") or tmp_path)
 
-    def take(name: str) -> None:
+    def take(name: str, *, on: Page | None = None) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        picture = Image.open(BytesIO(page.screenshot(full_page=True)))
+        picture = Image.open(BytesIO((on or page).screenshot(full_page=True)))
         # 256 colours are plenty for flat pages and make the committed PNGs about 4 times smaller.
         picture.convert("RGB").quantize(256).save(folder / f"{name}.png", optimize=True)
 

@@ -53,13 +53,13 @@ def test_a_patient_books_their_next_session_by_keyboard_alone_in_french(
     page.keyboard.press("Space")
     expect(page.locator("input[name=slot]").first).to_be_checked()
     chosen = page.locator("input[name=slot]:checked").get_attribute("value")
-    screenshot("patient-3-book-a-session")
+    screenshot("patient-3-book-a-session", on=page)
     tab_to(page, "main form[method=post] button[type=submit]")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Confirmer mon rendez-vous")).to_be_visible()
     expect(page.get_by_text("Nous vous gardons ce créneau jusqu’à")).to_be_visible()
-    screenshot("patient-4-confirm-the-time")
+    screenshot("patient-4-confirm-the-time", on=page)
     tab_to(page, "form[action$='/confirm/'] button")
     with page.expect_navigation():
         page.keyboard.press("Enter")
