@@ -144,6 +144,8 @@ def test_a_day_asked_outside_the_window_or_inside_the_notice_says_why(portal, se
     assert "Online, appointments are booked at least 24 hours ahead" in today
     offered = portal.get(book_url(second), {"day": "2026-03-10"}).content.decode()
     assert 'role="alert"' not in offered
+    for edge in ("0001-01-01", "9999-12-31", "2026-02-30", "soon"):
+        assert portal.get(book_url(second), {"day": edge}).status_code == 200
 
 
 def test_a_slot_inside_the_notice_is_refused_with_the_clinics_number(portal, course, bob, derek, settings):
