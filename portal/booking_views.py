@@ -3,7 +3,7 @@ free time (plain links and radio buttons: keyboard, screen reader and phone, no 
 needed), the time is held for them (scheduling.slot_holds) and they confirm it. The same
 pages move a booked session. What may be booked is scheduling.self_booking's to say."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from uuid import UUID
 
 from django import forms
@@ -24,7 +24,7 @@ from clinic.roles import Role, role_required
 from consents.portal_views import own_patient
 from scheduling import booking, self_booking, slot_holds
 from scheduling.models import Appointment
-from scheduling.slots import Slot
+from scheduling.slots import Slot, local_moment
 
 
 def slot_value(slot: Slot) -> str:
@@ -86,12 +86,13 @@ def chosen_day(asked: date | None, days: dict[date, list[Slot]]) -> date | None:
     return next((day for day, slots in days.items() if slots), next(iter(days), None))
 
 
-def day_refusal(found: self_booking.NextSession, asked: date | None, days: dict[date, list[Slot]]) -> str:
+def day_refusal(
+    found: self_booking.NextSession, asked: date | None, days: dict[date, list[Slot]], policy: ClinicPolicy
+) -> str:
     """Why a day asked for (a link edited by hand, an old bookmark) is not offered."""
     if asked is None or asked in days:
         return ""
-    midnight = timezone.make_aware(datetime.combine(asked, datetime.min.time()))
-    return self_booking.out_of_reach(found, start=midnight)
+    return self_booking.out_of_reach(found, start=local_moment(asked, time()), policy=policy)
 
 
 @require_http_methods(["GET", "POST"])
@@ -129,13 +130,14 @@ def book_session(request: HttpRequest, pk: UUID) -> HttpResponse:
                 return redirect("portal_hold", hold.pk)
         else:
             status = 400
+    policy = ClinicPolicy.current()
     context = {
         "found": found,
         "days": days,
         "day": day,
         "form": form,
-        "day_refusal": day_refusal(found, asked, days),
-        "hold_minutes": ClinicPolicy.current().hold_minutes,
+        "day_refusal": day_refusal(found, asked, days, policy),
+        "hold_minutes": policy.hold_minutes,
         "clinic_phone": settings.CLINIC_PHONE,
     }
     return render(request, "portal/book_session.html", context, status=status)

@@ -145,10 +145,9 @@ def days_for(next_session: NextSession, *, patient: Patient) -> dict[date, list[
     )
 
 
-def out_of_reach(next_session: NextSession, *, start: datetime) -> str:
+def out_of_reach(next_session: NextSession, *, start: datetime, policy: ClinicPolicy) -> str:
     """Why a time (or a day, from its start) is not one to book online: inside the clinic's
     notice, or outside the session's window and horizon; "" when it may be."""
-    policy = ClinicPolicy.current()
     if start < earliest_start(policy, now=timezone.now()):
         return _(
             "Online, appointments are booked at least %(hours)s hours ahead: "
@@ -172,7 +171,7 @@ def choose(
         raise ValidationError(next_session.refusal)
     policy = ClinicPolicy.current()
     day = timezone.localtime(start).date()
-    refusal = out_of_reach(next_session, start=start)
+    refusal = out_of_reach(next_session, start=start, policy=policy)
     if refusal:
         raise ValidationError({"start": refusal})
     offered = free_slots_on(
